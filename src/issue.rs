@@ -33,7 +33,11 @@ impl Issue {
         }
     }
 
-    pub fn warning(path: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Issue {
             path: path.into(),
             code,

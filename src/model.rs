@@ -240,7 +240,10 @@ impl std::fmt::Debug for HttpRequest {
             .field("method", &self.method)
             .field("url", &self.url)
             .field("authorization", &"Bearer ***")
-            .field("body", &self.body.as_deref().map(crate::request::redact_body))
+            .field(
+                "body",
+                &self.body.as_deref().map(crate::request::redact_body),
+            )
             .finish()
     }
 }

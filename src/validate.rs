@@ -1,0 +1,591 @@
+//! Validation of untyped JSON input against daily-api.md Part A (rules R1-R12 and A3).
+//!
+//! Every validator reports all issues at once; none of them panics on any input.
+
+use base64::Engine;
+use serde_json::{Map, Value};
+
+use crate::issue::Issue;
+use crate::model::DialinType;
+use crate::{phone, urls};
+
+/// Caller options shared by the validators.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Accept localhost, loopback and private hosts in URLs (for the local emulator).
+    pub allow_private_urls: bool,
+}
+
+/// Issue codes (stable, machine-readable).
+pub mod code {
+    pub const REQUIRED: &str = "required";
+    pub const INVALID_ENUM: &str = "invalid_enum";
+    pub const INVALID_PHONE_NUMBER: &str = "invalid_phone_number";
+    pub const NOT_APPLICABLE: &str = "not_applicable";
+    pub const INVALID_URL: &str = "invalid_url";
+    pub const INSECURE_URL: &str = "insecure_url";
+    pub const NOT_PUBLIC_URL: &str = "not_public_url";
+    pub const NOT_MP3: &str = "not_mp3";
+    pub const INVALID_BASE64: &str = "invalid_base64";
+    pub const WEAK_SECRET: &str = "weak_secret";
+    pub const EMPTY: &str = "empty";
+    pub const INVALID_CHARS: &str = "invalid_chars";
+    pub const UNKNOWN_FIELD: &str = "unknown_field";
+    pub const INVALID_TYPE: &str = "invalid_type";
+    pub const IMMUTABLE_FIELD: &str = "immutable_field";
+    pub const EMPTY_UPDATE: &str = "empty_update";
+    pub const OUT_OF_RANGE: &str = "out_of_range";
+    pub const MUTUALLY_EXCLUSIVE: &str = "mutually_exclusive";
+    pub const INVALID_ID: &str = "invalid_id";
+}
+
+/// Fields of a create body, in the order requests are written.
+pub const CREATE_FIELDS: [&str; 8] = [
+    "type",
+    "phone_number",
+    "name_prefix",
+    "hmac",
+    "room_creation_api",
+    "hold_music_url",
+    "timeout_config",
+    "ivr_greeting",
+];
+/// Fields that only `pinless_dialin` configs use.
+pub const PINLESS_ONLY: [&str; 4] = [
+    "hmac",
+    "room_creation_api",
+    "hold_music_url",
+    "timeout_config",
+];
+/// Fields that only `pin_dialin` configs use.
+pub const PIN_ONLY: [&str; 1] = ["ivr_greeting"];
+/// List query parameters, in the order the query string is written.
+pub const LIST_PARAMS: [&str; 8] = [
+    "limit",
+    "starting_after",
+    "ending_before",
+    "phone_number",
+    "phone_numbers",
+    "sip_username",
+    "name_prefix",
+    "type",
+];
+const MESSAGE_FIELDS: [&str; 1] = ["message"];
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+fn wrong_type(path: &str, expected: &str, v: &Value) -> Issue {
+    let hint = if v.is_null() {
+        "; omit the field instead of sending null"
+    } else {
+        ""
+    };
+    Issue::error(
+        path,
+        code::INVALID_TYPE,
+        format!("{path} must be {expected}, not {}{hint}", type_name(v)),
+    )
+}
+
+/// Levenshtein distance, bounded for short field names.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// `phoneNumber` -> `phone_number`, `Room-Creation-API` -> `room_creation_api`.
+fn snake(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if c.is_uppercase() && i > 0 && !out.ends_with('_') {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out.replace(['-', ' '], "_")
+}
+
+/// The known name closest to `key`, when it is close enough to be a likely typo.
+pub fn suggest_field<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    if key.chars().count() > 64 {
+        return None;
+    }
+    let norm = snake(key);
+    if let Some(k) = known
+        .iter()
+        .find(|k| **k == norm || k.replace('_', "") == norm.replace('_', ""))
+    {
+        return Some(k);
+    }
+    known
+        .iter()
+        .map(|k| (distance(&norm, k), *k))
+        .filter(|(d, k)| *d <= (k.len() / 4).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn unknown_field(path: &str, key: &str, known: &[&str]) -> Issue {
+    let special = match key {
+        "sip_uri" => Some("sip_uri is assigned by Daily and cannot be set"),
+        "id" => Some("id is assigned by Daily; pass it as the update's id, not in the body"),
+        "config" => Some("the body is flat: move the fields out of config to the top level"),
+        _ => None,
+    };
+    let message = match (special, suggest_field(key, known)) {
+        (Some(m), _) => m.to_string(),
+        (None, Some(s)) => format!(
+            "unknown field {path}; did you mean {}?",
+            join(parent_of(path), s)
+        ),
+        (None, None) => format!("unknown field {path}; known fields: {}", known.join(", ")),
+    };
+    Issue::error(path, code::UNKNOWN_FIELD, message)
+}
+
+fn parent_of(path: &str) -> &str {
+    path.rsplit_once('.').map_or("", |(p, _)| p)
+}
+
+fn check_string<'v>(path: &str, v: &'v Value, out: &mut Vec<Issue>) -> Option<&'v str> {
+    match v {
+        Value::String(s) => Some(s),
+        _ => {
+            out.push(wrong_type(path, "a string", v));
+            None
+        }
+    }
+}
+
+/// Rule R10: a text that is not empty or blank and has no control characters.
+fn check_text(path: &str, v: &Value, out: &mut Vec<Issue>) {
+    let Some(s) = check_string(path, v, out) else {
+        return;
+    };
+    if s.trim().is_empty() {
+        out.push(Issue::error(
+            path,
+            code::EMPTY,
+            format!("{path} must not be empty or blank"),
+        ));
+    } else if let Some(c) = s.chars().find(|c| c.is_control()) {
+        out.push(Issue::error(
+            path,
+            code::INVALID_CHARS,
+            format!(
+                "{path} contains the control character U+{:04X}; remove it",
+                c as u32
+            ),
+        ));
+    }
+}
+
+/// Rule R3.
+fn check_phone(path: &str, v: &Value, out: &mut Vec<Issue>) {
+    let Some(s) = check_string(path, v, out) else {
+        return;
+    };
+    if let Err(e) = phone::check_e164(s) {
+        out.push(Issue::error(
+            path,
+            code::INVALID_PHONE_NUMBER,
+            format!("{path}: {}", phone::explain(s, &e)),
+        ));
+    }
+}
+
+/// Rules R6, R7 and (for hold music) R8.
+fn check_url(path: &str, v: &Value, opts: &Options, mp3: bool, out: &mut Vec<Issue>) {
+    let Some(s) = check_string(path, v, out) else {
+        return;
+    };
+    let u = match urls::parse(s) {
+        Ok(u) => u,
+        Err(e) => {
+            out.push(Issue::error(
+                path,
+                code::INVALID_URL,
+                format!("{path} {}", e.describe()),
+            ));
+            return;
+        }
+    };
+    if let Some(why) = urls::non_public_reason(&u.host) {
+        if !opts.allow_private_urls {
+            out.push(Issue::error(
+                path,
+                code::NOT_PUBLIC_URL,
+                format!(
+                    "{path} points at {why} ({}), which Daily cannot reach; use a public host, or allowPrivateUrls with the local emulator",
+                    u.host
+                ),
+            ));
+        }
+    }
+    if !u.https {
+        let what = if mp3 {
+            "the hold music is fetched"
+        } else {
+            "Daily's webhook and its signature travel"
+        };
+        out.push(Issue::warning(
+            path,
+            code::INSECURE_URL,
+            format!("{path} uses http://, so {what} in clear; prefer https://"),
+        ));
+    }
+    if mp3 && !u.path.to_ascii_lowercase().ends_with(".mp3") {
+        out.push(Issue::warning(
+            path,
+            code::NOT_MP3,
+            format!("{path} does not end in .mp3; Daily plays only MP3 files (< 10 MB, < 60 s)"),
+        ));
+    }
+}
+
+/// Rule R9 (never echoes the secret).
+fn check_hmac(path: &str, v: &Value, out: &mut Vec<Issue>) {
+    let Some(s) = check_string(path, v, out) else {
+        return;
+    };
+    match base64::engine::general_purpose::STANDARD.decode(s) {
+        Err(_) => {
+            let hint = if s.trim() != s {
+                "; it has leading or trailing whitespace"
+            } else if s.contains(['-', '_']) {
+                "; it looks like URL-safe base64 (use + and /)"
+            } else if !s.is_empty() && s.len() % 4 != 0 {
+                "; padding (=) may be missing"
+            } else {
+                ""
+            };
+            out.push(Issue::error(
+                path,
+                code::INVALID_BASE64,
+                format!("{path} must be standard, padded base64{hint}"),
+            ));
+        }
+        Ok(bytes) if bytes.len() < 16 => out.push(Issue::error(
+            path,
+            code::WEAK_SECRET,
+            format!(
+                "{path} decodes to {} bytes; it must be at least 16 (32 recommended: generate one)",
+                bytes.len()
+            ),
+        )),
+        Ok(bytes) if bytes.len() < 32 => out.push(Issue::warning(
+            path,
+            code::WEAK_SECRET,
+            format!(
+                "{path} decodes to {} bytes; 32 random bytes are recommended",
+                bytes.len()
+            ),
+        )),
+        Ok(_) => {}
+    }
+}
+
+/// `timeout_config` / `ivr_greeting`: `{ message?: string }`.
+fn check_message_object(path: &str, v: &Value, out: &mut Vec<Issue>) {
+    let Value::Object(m) = v else {
+        out.push(wrong_type(
+            path,
+            "an object like { \"message\": \"...\" }",
+            v,
+        ));
+        return;
+    };
+    for (k, val) in m {
+        let p = join(path, k);
+        if k == "message" {
+            check_text(&p, val, out);
+        } else {
+            out.push(unknown_field(&p, k, &MESSAGE_FIELDS));
+        }
+    }
+}
+
+/// Checks one known body field's shape and format (not its applicability).
+fn check_field(key: &str, v: &Value, opts: &Options, out: &mut Vec<Issue>) {
+    match key {
+        "phone_number" => check_phone(key, v, out),
+        "name_prefix" => check_text(key, v, out),
+        "hmac" => check_hmac(key, v, out),
+        "room_creation_api" => check_url(key, v, opts, false, out),
+        "hold_music_url" => check_url(key, v, opts, true, out),
+        "timeout_config" | "ivr_greeting" => check_message_object(key, v, out),
+        _ => {}
+    }
+}
+
+/// Rule R4: fields that the other type owns.
+fn check_applicability(m: &Map<String, Value>, t: DialinType, out: &mut Vec<Issue>) {
+    let (foreign, owner): (&[&str], DialinType) = match t {
+        DialinType::PinDialin => (&PINLESS_ONLY, DialinType::PinlessDialin),
+        DialinType::PinlessDialin => (&PIN_ONLY, DialinType::PinDialin),
+    };
+    for key in foreign.iter().filter(|k| m.contains_key(**k)) {
+        out.push(Issue::error(
+            *key,
+            code::NOT_APPLICABLE,
+            format!(
+                "{key} applies only to {} configs, and this one is {}",
+                owner.as_str(),
+                t.as_str()
+            ),
+        ));
+    }
+}
+
+fn parse_type(path: &str, v: &Value, out: &mut Vec<Issue>) -> Option<DialinType> {
+    let s = check_string(path, v, out)?;
+    let t = DialinType::parse(s);
+    if t.is_none() {
+        let lower = s.to_ascii_lowercase().replace(['-', ' '], "_");
+        let hint = match lower.as_str() {
+            x if x.starts_with("pinless") => " (did you mean pinless_dialin?)",
+            x if x.starts_with("pin") => " (did you mean pin_dialin?)",
+            _ => "",
+        };
+        out.push(Issue::error(
+            path,
+            code::INVALID_ENUM,
+            format!("{path} must be \"pinless_dialin\" or \"pin_dialin\"{hint}"),
+        ));
+    }
+    t
+}
+
+fn root_object<'v>(body: &'v Value, out: &mut Vec<Issue>) -> Option<&'v Map<String, Value>> {
+    match body {
+        Value::Object(m) => Some(m),
+        other => {
+            out.push(Issue::error(
+                "",
+                code::INVALID_TYPE,
+                format!("the body must be a JSON object, not {}", type_name(other)),
+            ));
+            None
+        }
+    }
+}
+
+/// Validates a create body (rules R1-R12). Returns every issue, errors and warnings.
+pub fn validate_create(body: &Value, opts: &Options) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let Some(m) = root_object(body, &mut out) else {
+        return out;
+    };
+    let dialin_type = match m.get("type") {
+        None => {
+            out.push(Issue::error(
+                "type",
+                code::REQUIRED,
+                "type is required: \"pinless_dialin\" (webhook) or \"pin_dialin\" (PIN prompt)",
+            ));
+            None
+        }
+        Some(v) => parse_type("type", v, &mut out),
+    };
+    for (k, v) in m {
+        if CREATE_FIELDS.contains(&k.as_str()) {
+            check_field(k, v, opts, &mut out);
+        } else {
+            out.push(unknown_field(k, k, &CREATE_FIELDS));
+        }
+    }
+    match dialin_type {
+        Some(DialinType::PinDialin) => {
+            if !m.contains_key("phone_number") {
+                out.push(Issue::error(
+                    "phone_number",
+                    code::REQUIRED,
+                    "phone_number is required for pin_dialin (the purchased number that plays the PIN prompt)",
+                ));
+            }
+        }
+        Some(DialinType::PinlessDialin) => {
+            if !m.contains_key("room_creation_api") {
+                out.push(Issue::error(
+                    "room_creation_api",
+                    code::REQUIRED,
+                    "room_creation_api is required for pinless_dialin: without it no one is asked for a room and every call ends in the timeout message",
+                ));
+            }
+        }
+        None => {}
+    }
+    if let Some(t) = dialin_type {
+        check_applicability(m, t, &mut out);
+    }
+    out
+}
+
+/// Validates an update (PUT) body (A3). `dialin_type` is the stored config's type, when known.
+pub fn validate_update(
+    body: &Value,
+    dialin_type: Option<DialinType>,
+    opts: &Options,
+) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let Some(m) = root_object(body, &mut out) else {
+        return out;
+    };
+    if m.is_empty() {
+        out.push(Issue::error(
+            "",
+            code::EMPTY_UPDATE,
+            "the update is empty; give at least one field to change",
+        ));
+    }
+    for (k, v) in m {
+        if k == "type" {
+            out.push(Issue::error(
+                "type",
+                code::IMMUTABLE_FIELD,
+                "type cannot change; delete the config and create a new one of the other type",
+            ));
+        } else if CREATE_FIELDS.contains(&k.as_str()) {
+            check_field(k, v, opts, &mut out);
+        } else {
+            out.push(unknown_field(k, k, &CREATE_FIELDS[1..]));
+        }
+    }
+    if let Some(t) = dialin_type {
+        check_applicability(m, t, &mut out);
+    }
+    out
+}
+
+/// Checks a config id (A3): non-empty, and no `/`, `?`, `#` or whitespace.
+pub fn check_id(path: &str, id: &str) -> Option<Issue> {
+    if id.is_empty() {
+        return Some(Issue::error(
+            path,
+            code::INVALID_ID,
+            format!("{path} must not be empty"),
+        ));
+    }
+    id.chars()
+        .find(|c| matches!(c, '/' | '?' | '#') || c.is_whitespace() || c.is_control())
+        .map(|c| {
+            let shown = if c.is_whitespace() || c.is_control() {
+                format!("U+{:04X}", c as u32)
+            } else {
+                c.to_string()
+            };
+            Issue::error(
+                path,
+                code::INVALID_ID,
+                format!("{path} cannot contain {shown}; pass the config's id as Daily returned it"),
+            )
+        })
+}
+
+/// Validates a list query (A3).
+pub fn validate_list_query(query: &Value) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let m = match query {
+        Value::Null => return out,
+        Value::Object(m) => m,
+        other => {
+            out.push(Issue::error(
+                "",
+                code::INVALID_TYPE,
+                format!("the query must be an object, not {}", type_name(other)),
+            ));
+            return out;
+        }
+    };
+    for (k, v) in m {
+        match k.as_str() {
+            "limit" => match v.as_f64() {
+                Some(n) if n.fract() == 0.0 && (1.0..=100.0).contains(&n) => {}
+                Some(n) => out.push(Issue::error(
+                    "limit",
+                    code::OUT_OF_RANGE,
+                    format!("limit must be a whole number from 1 to 100, not {n}"),
+                )),
+                None => out.push(wrong_type("limit", "a number", v)),
+            },
+            "starting_after" | "ending_before" => {
+                if let Some(s) = check_string(k, v, &mut out) {
+                    out.extend(check_id(k, s));
+                }
+            }
+            "phone_number" => check_phone(k, v, &mut out),
+            "phone_numbers" => match v {
+                Value::String(s) => {
+                    if s.split(',').any(|p| p.trim().is_empty()) {
+                        out.push(Issue::error(
+                            k,
+                            code::EMPTY,
+                            "phone_numbers has an empty entry",
+                        ));
+                    }
+                }
+                Value::Array(items) => {
+                    if items.is_empty() {
+                        out.push(Issue::error(
+                            k,
+                            code::EMPTY,
+                            "phone_numbers must not be an empty list",
+                        ));
+                    }
+                    for (i, item) in items.iter().enumerate() {
+                        let p = format!("phone_numbers.{i}");
+                        if let Some(s) = check_string(&p, item, &mut out) {
+                            if s.trim().is_empty() || s.contains(',') {
+                                out.push(Issue::error(p, code::EMPTY, "each phone_numbers entry must be a non-empty number without commas"));
+                            }
+                        }
+                    }
+                }
+                _ => out.push(wrong_type(
+                    k,
+                    "a comma-separated string or an array of strings",
+                    v,
+                )),
+            },
+            "sip_username" | "name_prefix" => check_text(k, v, &mut out),
+            "type" => {
+                parse_type(k, v, &mut out);
+            }
+            _ => out.push(unknown_field(k, k, &LIST_PARAMS)),
+        }
+    }
+    if m.contains_key("starting_after") && m.contains_key("ending_before") {
+        out.push(Issue::error(
+            "ending_before",
+            code::MUTUALLY_EXCLUSIVE,
+            "starting_after and ending_before cannot be used together; page in one direction",
+        ));
+    }
+    out
+}
