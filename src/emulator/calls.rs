@@ -15,7 +15,8 @@ use crate::model::{DialinConfig, DialinType};
 pub const DEFAULT_FROM: &str = "+15555550100";
 /// At most this many calls are kept; the oldest are forgotten first.
 pub(crate) const MAX_CALLS: usize = 1000;
-const FIELDS: [&str; 4] = ["to", "sip_uri", "from", "sipHeaders"];
+/// The fields of a `POST /_emulator/calls` body.
+pub const CALL_FIELDS: [&str; 4] = ["to", "sip_uri", "from", "sipHeaders"];
 
 /// A call's state as the call log shows it (computed from the facts and `now_ms`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -132,7 +133,7 @@ pub(crate) struct CallSpec {
 impl CallSpec {
     /// `{ to?, sip_uri?, from?, sipHeaders? }`: exactly one of `to` and `sip_uri`.
     pub fn parse(v: &Value) -> Result<CallSpec, Reply> {
-        let (m, mut problems) = admin_object(v, "call", &FIELDS)?;
+        let (m, mut problems) = admin_object(v, "call", &CALL_FIELDS)?;
         let to = text_field(m, "to", &mut problems);
         let sip_uri = text_field(m, "sip_uri", &mut problems);
         let from = text_field(m, "from", &mut problems).unwrap_or_else(|| DEFAULT_FROM.to_string());

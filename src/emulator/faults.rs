@@ -11,7 +11,8 @@ pub const FAULT_HEADER: &str = "X-Emulator-Fault";
 pub(crate) const MAX_FAULTS: usize = 1000;
 const MAX_DELAY_MS: u64 = 600_000;
 const MAX_COUNT: u64 = 1_000_000;
-const FIELDS: [&str; 9] = [
+/// The fields of a `POST /_emulator/faults` body.
+pub const FAULT_FIELDS: [&str; 9] = [
     "method",
     "path",
     "count",
@@ -33,7 +34,7 @@ pub(crate) struct Fault {
     pub path: String,
     /// Matching requests still to be hit.
     pub remaining: u64,
-    /// `null` with no `body` and no `drop`: the real answer, only delayed.
+    /// `null` with no `body`, `drop` or `apply`: the real answer, only delayed; otherwise 500.
     pub status: Option<u16>,
     pub body: Option<Value>,
     pub delay_ms: u64,
@@ -54,9 +55,10 @@ fn default_error(status: u16) -> &'static str {
 }
 
 impl Fault {
-    /// True when the fault only delays the real answer.
+    /// True when the fault only delays the real answer: no `status`, `body`, `drop` or `apply`.
+    /// (`apply` alone means: apply, then answer 500.)
     pub fn delay_only(&self) -> bool {
-        self.status.is_none() && self.body.is_none() && !self.drop
+        self.status.is_none() && self.body.is_none() && !self.drop && !self.apply
     }
 
     pub fn matches(&self, method: &str, path: &str) -> bool {
@@ -87,7 +89,7 @@ impl Fault {
     /// `{ method?, path? = "/v1", count? = 1, status?, body?, delay_ms? = 0, drop? = false,
     ///    apply? = false, retry_after? }`.
     pub fn parse(v: &Value, id: u64) -> Result<Fault, Reply> {
-        let (m, mut problems) = admin_object(v, "fault", &FIELDS)?;
+        let (m, mut problems) = admin_object(v, "fault", &FAULT_FIELDS)?;
         let fault = Fault {
             id,
             method: text_field(m, "method", &mut problems).map(|s| s.to_ascii_uppercase()),

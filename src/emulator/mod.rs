@@ -28,6 +28,34 @@
 //! 5. body: malformed JSON 400 `json-parsing-error` (an empty body reads as `{}`);
 //! 6. validation (400 `invalid-request-error`, `info` = `path: message; ...`), then the operation.
 //!
+//! # Faults (`POST /_emulator/faults`)
+//! Body `{ method?, path?, count? = 1, status?, body?, delay_ms? = 0, drop? = false,
+//! apply? = false, retry_after? }` ([`FAULT_FIELDS`]). A fault matches `/v1` requests whose method
+//! equals `method` (any when absent, case-insensitive) and whose path starts with `path` (default
+//! `/v1`; a path without `/v1` is read under it); the first matching fault in the queue is used,
+//! `count` times. Admin routes and `OPTIONS` are never faulted. The answer is:
+//! - only `delay_ms` (no `status`, `body`, `drop`, `apply`): the real answer, delayed;
+//! - otherwise `status` (default 500) with `body` (a string is sent raw, other JSON serialized;
+//!   default `{"error": <Daily's value for the status>, "info": "injected fault"}`, i.e.
+//!   `server-error` for 5xx, `rate-limit-error` for 429, ...), `Retry-After: <retry_after>` when
+//!   given (a number or an HTTP date string), after `delay_ms`, or no answer at all with `drop`;
+//! - `apply: true`: the real request is handled first (state may change, webhooks are still sent)
+//!   and then the client gets the fault instead of the real answer.
+//!
+//! Every faulted answer carries the header [`FAULT_HEADER`] with the fault's id.
+//!
+//! # Simulated calls (`POST /_emulator/calls`)
+//! Body `{ to? | sip_uri?, from? = "+15555550100", sipHeaders? }` ([`CALL_FIELDS`]): exactly one of
+//! `to` (a config's `phone_number`) and `sip_uri` (a config's `sip_uri`, `sip:` optional). The
+//! config must be pinless (a pin config is 400: PIN calls never hit a webhook; none is 404).
+//! The answer is the call log entry and an [`Effect::SendWebhook`] with the compact body
+//! `{"To","From","callId","callDomain"[,"sipHeaders"]}`, `X-Pinless-Timestamp` (Unix seconds) and
+//! `X-Pinless-Signature`. Log entry fields: `id` (the `callId`), `callDomain`, `to`, `from`,
+//! `config_id`, `status` ([`CallStatus`]), `created_ms`, `sipHeaders?`, `webhook_url`,
+//! `webhook_status`, `webhook_error`, `sip_uri` (once routed), `routed_ms`, `timeout_ms`
+//! (`created_ms + hold_timeout_ms`) and `played_message` (`timeout_config.message` of the config
+//! at call time, once timed out). `GET /_emulator/calls` is `{"calls": [...]}`, oldest first.
+//!
 //! # Choices where Daily is silent
 //! - DELETE answers `{"status":"deleted"}` (Q5).
 //! - `POST /v1/domain-dialin-config/:id` is 405, not an alias of PUT (Q8).
@@ -60,8 +88,8 @@ mod store;
 
 use serde::{Deserialize, Serialize};
 
-pub use calls::{CallStatus, DEFAULT_FROM, TEST_PING_BODY};
-pub use faults::FAULT_HEADER;
+pub use calls::{CallStatus, CALL_FIELDS, DEFAULT_FROM, TEST_PING_BODY};
+pub use faults::{FAULT_FIELDS, FAULT_HEADER};
 pub use ids::{Random, SeededRandom};
 pub use limits::RateLimit;
 pub use store::{DELETE_STATUS, STATE_VERSION};
