@@ -8,6 +8,7 @@ pub mod issue;
 pub mod model;
 pub mod phone;
 pub mod request;
+pub mod retry;
 pub mod urls;
 pub mod validate;
 pub mod webhook;

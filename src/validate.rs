@@ -420,26 +420,19 @@ pub fn validate_create(body: &Value, opts: &Options) -> Vec<Issue> {
             out.push(unknown_field(k, k, &CREATE_FIELDS));
         }
     }
-    match dialin_type {
-        Some(DialinType::PinDialin) => {
-            if !m.contains_key("phone_number") {
-                out.push(Issue::error(
-                    "phone_number",
-                    code::REQUIRED,
-                    "phone_number is required for pin_dialin (the purchased number that plays the PIN prompt)",
-                ));
-            }
-        }
-        Some(DialinType::PinlessDialin) => {
-            if !m.contains_key("room_creation_api") {
-                out.push(Issue::error(
-                    "room_creation_api",
-                    code::REQUIRED,
-                    "room_creation_api is required for pinless_dialin: without it no one is asked for a room and every call ends in the timeout message",
-                ));
-            }
-        }
-        None => {}
+    let required = match dialin_type {
+        Some(DialinType::PinDialin) => Some((
+            "phone_number",
+            "phone_number is required for pin_dialin (the purchased number that plays the PIN prompt)",
+        )),
+        Some(DialinType::PinlessDialin) => Some((
+            "room_creation_api",
+            "room_creation_api is required for pinless_dialin: without it no one is asked for a room and every call ends in the timeout message",
+        )),
+        None => None,
+    };
+    if let Some((field, message)) = required.filter(|(f, _)| !m.contains_key(*f)) {
+        out.push(Issue::error(field, code::REQUIRED, message));
     }
     if let Some(t) = dialin_type {
         check_applicability(m, t, &mut out);

@@ -1,1 +1,929 @@
-//! Pinless webhook (`room_creation_api`) signing and verification. See daily-api.md Part A5.
+//! Pinless webhook (`room_creation_api`) signing and verification. See daily-api.md Part A5 and
+//! section 6.3.
+//!
+//! Daily POSTs `{To, From, callId, callDomain, sipHeaders?}` (or the one-off test body
+//! `{"Test":"test"}`) with two headers:
+//!
+//! - `X-Pinless-Timestamp`: a Unix time (seconds, or milliseconds: see [`normalise_timestamp_seconds`]);
+//! - `X-Pinless-Signature`: standard, padded base64 of
+//!   `HMAC-SHA256(key = base64_decode(hmac_secret), msg = timestamp_text + "." + raw_body)`.
+//!
+//! This module is pure: no I/O, no clock and no randomness source. Callers pass `now` and random
+//! bytes. Nothing in it panics on any input.
+//!
+//! Verification fails closed and reports a stable reason code ([`WebhookErrorKind::as_str`]).
+//! Error messages explain the likely cause and never contain a secret, its decoded bytes, or any
+//! header or body text.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::Sha256;
+use subtle::{Choice, ConstantTimeEq};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Header carrying the signature (read it case-insensitively).
+pub const SIGNATURE_HEADER: &str = "X-Pinless-Signature";
+/// Header carrying the timestamp (read it case-insensitively).
+pub const TIMESTAMP_HEADER: &str = "X-Pinless-Timestamp";
+/// Default replay window, applied in both directions.
+pub const DEFAULT_TOLERANCE_SECONDS: u64 = 300;
+/// Timestamps at or above this value are read as Unix milliseconds (10^12 ms is September 2001;
+/// 10^12 s is far beyond any real clock).
+pub const MILLISECONDS_THRESHOLD: i64 = 1_000_000_000_000;
+
+/// Length of an HMAC-SHA256 digest.
+const DIGEST_LEN: usize = 32;
+/// At most this many signature values are described one by one in a mismatch message.
+const MAX_TOKEN_NOTES: usize = 4;
+
+/// Decoder for SECRETS: standard alphabet, padding optional, non-zero trailing bits tolerated,
+/// i.e. the same bytes that Python's `base64.b64decode` or Node's `Buffer.from(s, "base64")`
+/// produce for a valid secret, without their acceptance of whitespace or other junk.
+/// Signature values are decoded strictly (padded, canonical `STANDARD`); this engine only
+/// diagnoses them.
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/// Why a webhook was rejected (or why signing failed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WebhookErrorKind {
+    /// `X-Pinless-Signature` absent, empty or blank.
+    MissingSignature,
+    /// `X-Pinless-Timestamp` absent, empty or blank.
+    MissingTimestamp,
+    /// `X-Pinless-Timestamp` is not a non-negative integer that fits in 64 bits.
+    BadTimestamp,
+    /// The timestamp is more than the tolerance before `now`.
+    TimestampTooOld,
+    /// The timestamp is more than the tolerance after `now`.
+    TimestampInFuture,
+    /// No secret given, or a secret that is not base64 or decodes to nothing.
+    BadSecret,
+    /// No signature value matches any secret.
+    SignatureMismatch,
+    /// Signature valid, but the body is not UTF-8 JSON of the expected shape.
+    BadPayload,
+}
+
+impl WebhookErrorKind {
+    /// Every kind, in the order in which [`verify`] checks for them (except `BadSecret`, which
+    /// comes after the timestamp parse, and the window, which comes after the signature).
+    pub const ALL: [WebhookErrorKind; 8] = [
+        WebhookErrorKind::MissingSignature,
+        WebhookErrorKind::MissingTimestamp,
+        WebhookErrorKind::BadTimestamp,
+        WebhookErrorKind::TimestampTooOld,
+        WebhookErrorKind::TimestampInFuture,
+        WebhookErrorKind::BadSecret,
+        WebhookErrorKind::SignatureMismatch,
+        WebhookErrorKind::BadPayload,
+    ];
+
+    /// The stable, machine-readable reason code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookErrorKind::MissingSignature => "missing_signature",
+            WebhookErrorKind::MissingTimestamp => "missing_timestamp",
+            WebhookErrorKind::BadTimestamp => "bad_timestamp",
+            WebhookErrorKind::TimestampTooOld => "timestamp_too_old",
+            WebhookErrorKind::TimestampInFuture => "timestamp_in_future",
+            WebhookErrorKind::BadSecret => "bad_secret",
+            WebhookErrorKind::SignatureMismatch => "signature_mismatch",
+            WebhookErrorKind::BadPayload => "bad_payload",
+        }
+    }
+}
+
+impl fmt::Display for WebhookErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rejected webhook: a stable reason code plus a sentence for people.
+///
+/// It stores only the kind and the message, and the message never contains a secret, its decoded
+/// bytes, or header/body text, so the derived `Debug` is safe to log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookError {
+    kind: WebhookErrorKind,
+    message: String,
+}
+
+impl WebhookError {
+    fn new(kind: WebhookErrorKind, message: impl Into<String>) -> Self {
+        WebhookError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn kind(&self) -> WebhookErrorKind {
+        self.kind
+    }
+
+    /// The stable reason code, e.g. `signature_mismatch`.
+    pub fn reason(&self) -> &'static str {
+        self.kind.as_str()
+    }
+
+    /// The likely cause, in words. Never contains secrets.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for WebhookError {}
+
+// ---------------------------------------------------------------------------------------------
+// Payload
+// ---------------------------------------------------------------------------------------------
+
+/// The body Daily POSTs to `room_creation_api` for an incoming call (daily-api.md 6.2).
+/// Unknown keys are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallPayload {
+    /// The dialed number.
+    #[serde(rename = "To")]
+    pub to: String,
+    /// The caller.
+    #[serde(rename = "From")]
+    pub from: String,
+    /// The call's session id on the SIP network (a UUID): a good idempotency key.
+    #[serde(rename = "callId")]
+    pub call_id: String,
+    /// Your Daily domain's id on the SIP network (a UUID).
+    #[serde(rename = "callDomain")]
+    pub call_domain: String,
+    /// Custom SIP headers received on a SIP interconnect.
+    #[serde(
+        rename = "sipHeaders",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sip_headers: Option<BTreeMap<String, String>>,
+}
+
+/// A verified webhook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verified {
+    /// The one-off test request Daily sends when a pinless config is set up: `{"Test":"test"}`
+    /// (`{"test":"test"}` is accepted too). Answer it with a 200 and do nothing else.
+    Test,
+    /// An incoming call.
+    Call(CallPayload),
+}
+
+impl Verified {
+    pub fn is_test(&self) -> bool {
+        matches!(self, Verified::Test)
+    }
+
+    pub fn call(&self) -> Option<&CallPayload> {
+        match self {
+            Verified::Test => None,
+            Verified::Call(call) => Some(call),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+// ---------------------------------------------------------------------------------------------
+
+/// Everything [`verify`] needs. Pass header values exactly as received.
+///
+/// `Debug` is implemented by hand and shows only how many secrets there are.
+#[derive(Clone, Copy)]
+pub struct VerifyInput<'a> {
+    /// The raw request body, byte for byte. Never a re-serialised JSON value.
+    pub body: &'a [u8],
+    /// `X-Pinless-Signature`; several values (a repeated header joined by `", "`, or values
+    /// separated by spaces or commas) are each tried.
+    pub signature: Option<&'a str>,
+    /// `X-Pinless-Timestamp`, verbatim.
+    pub timestamp: Option<&'a str>,
+    /// The config's `hmac` secrets (base64). Give the old and the new one during a rotation.
+    pub secrets: &'a [&'a str],
+    /// Accepted distance between the timestamp and `now`, in both directions.
+    pub tolerance_seconds: u64,
+    /// The current Unix time in seconds.
+    pub now_seconds: i64,
+}
+
+impl<'a> VerifyInput<'a> {
+    /// An input with the default tolerance ([`DEFAULT_TOLERANCE_SECONDS`]).
+    pub fn new(
+        body: &'a [u8],
+        signature: Option<&'a str>,
+        timestamp: Option<&'a str>,
+        secrets: &'a [&'a str],
+        now_seconds: i64,
+    ) -> Self {
+        VerifyInput {
+            body,
+            signature,
+            timestamp,
+            secrets,
+            tolerance_seconds: DEFAULT_TOLERANCE_SECONDS,
+            now_seconds,
+        }
+    }
+}
+
+impl fmt::Debug for VerifyInput<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyInput")
+            .field("body_len", &self.body.len())
+            .field("signature", &self.signature)
+            .field("timestamp", &self.timestamp)
+            .field(
+                "secrets",
+                &format_args!("[{} redacted]", self.secrets.len()),
+            )
+            .field("tolerance_seconds", &self.tolerance_seconds)
+            .field("now_seconds", &self.now_seconds)
+            .finish()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public functions
+// ---------------------------------------------------------------------------------------------
+
+/// Signs a webhook the way Daily does: standard padded base64 of
+/// `HMAC-SHA256(base64_decode(secret_b64), timestamp + "." + body)`.
+///
+/// The timestamp text is signed verbatim. Fails with `bad_secret` if the secret is not base64 or
+/// decodes to nothing.
+pub fn sign(secret_b64: &str, timestamp: &str, body: &[u8]) -> Result<String, WebhookError> {
+    let key = decode_secret(secret_b64, "the secret")?;
+    let digest = hmac_digest(&key, timestamp, body)?;
+    Ok(STANDARD.encode(digest))
+}
+
+/// Verifies a pinless webhook and parses its body. Fails closed.
+///
+/// Checks, in this order (the first failure is returned):
+///
+/// 1. `missing_signature`: the signature header is absent, or holds no value (empty, blank, or
+///    only separators);
+/// 2. `missing_timestamp`: the timestamp header is absent, empty or blank;
+/// 3. `bad_timestamp`: the timestamp (surrounding whitespace ignored) is not made only of ASCII
+///    digits, or does not fit in an `i64`;
+/// 4. `bad_secret`: no secret given, or ANY given secret is not base64 or decodes to nothing (a
+///    broken configuration is reported even if another secret would match);
+/// 5. `signature_mismatch`: no signature value is padded standard base64 of a 32-byte digest
+///    equal, in constant time, to the HMAC under some secret of the verbatim timestamp text +
+///    `"."` + body (every value is compared with every secret's digest, with no early exit);
+/// 6. `timestamp_too_old` / `timestamp_in_future`: the timestamp, normalised to seconds by
+///    [`normalise_timestamp_seconds`], is more than `tolerance_seconds` from `now_seconds`
+///    (exactly the tolerance is accepted);
+/// 7. `bad_payload`: the body is not UTF-8 JSON that is either the test body or a [`CallPayload`].
+///
+/// Why the signature comes before the time window (Standard Webhooks checks the window first):
+/// a request that is not signed with our secret always gets `signature_mismatch`, whatever its
+/// timestamp, so an unauthenticated sender learns nothing about our window or our clock; and
+/// `timestamp_too_old`/`timestamp_in_future` then mean something precise: "genuinely from Daily,
+/// but replayed or the clocks (or the s/ms unit) disagree". The cost is one HMAC per secret for
+/// stale forged requests, which is negligible. Both orders reject exactly the same requests.
+pub fn verify(input: &VerifyInput<'_>) -> Result<Verified, WebhookError> {
+    let tokens = signature_tokens(input.signature)?;
+    let ts_text = match input.timestamp {
+        Some(t) if !t.trim().is_empty() => t,
+        Some(_) => {
+            return Err(WebhookError::new(
+                WebhookErrorKind::MissingTimestamp,
+                format!("the {TIMESTAMP_HEADER} header is empty; Daily always sends one, so this request is not from Daily or a proxy dropped its value"),
+            ))
+        }
+        None => {
+            return Err(WebhookError::new(
+                WebhookErrorKind::MissingTimestamp,
+                format!("no {TIMESTAMP_HEADER} header; pass the header value (read header names case-insensitively). Without it the request cannot be verified"),
+            ))
+        }
+    };
+    let ts = parse_timestamp(ts_text)?;
+    let keys = decode_secrets(input.secrets)?;
+    check_signature(&keys, ts_text, input.body, &tokens)?;
+    check_window(
+        ts,
+        input.now_seconds,
+        input.tolerance_seconds,
+        ts >= MILLISECONDS_THRESHOLD,
+    )?;
+    parse_payload(input.body)
+}
+
+/// A new secret for a pinless config's `hmac`: standard padded base64 of the 32 bytes given.
+/// Pass bytes from a cryptographically secure source (e.g. `crypto.getRandomValues`).
+pub fn generate_secret(random: &[u8; 32]) -> String {
+    STANDARD.encode(random)
+}
+
+/// Reads a timestamp of 10^12 or more ([`MILLISECONDS_THRESHOLD`]) as Unix milliseconds and
+/// returns whole seconds (rounded down); smaller values are returned unchanged.
+pub fn normalise_timestamp_seconds(ts: i64) -> i64 {
+    if ts >= MILLISECONDS_THRESHOLD {
+        ts / 1000
+    } else {
+        ts
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+// ---------------------------------------------------------------------------------------------
+
+fn is_separator(c: char) -> bool {
+    c == ',' || c.is_ascii_whitespace()
+}
+
+/// Splits the signature header into values. Neither `,` nor whitespace is in the base64
+/// alphabet, so splitting on them never breaks a genuine signature.
+fn signature_tokens(header: Option<&str>) -> Result<Vec<&str>, WebhookError> {
+    let Some(header) = header else {
+        return Err(WebhookError::new(
+            WebhookErrorKind::MissingSignature,
+            format!("no {SIGNATURE_HEADER} header; Daily signs every request, so this request is not from Daily or the header was not passed through (read header names case-insensitively)"),
+        ));
+    };
+    let tokens: Vec<&str> = header
+        .split(is_separator)
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.is_empty() {
+        return Err(WebhookError::new(
+            WebhookErrorKind::MissingSignature,
+            format!("the {SIGNATURE_HEADER} header is empty or blank"),
+        ));
+    }
+    Ok(tokens)
+}
+
+fn parse_timestamp(text: &str) -> Result<i64, WebhookError> {
+    let trimmed = text.trim();
+    if let Some((pos, c)) = trimmed.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        let what = match c {
+            '.' => "a decimal point",
+            '-' | '+' => "a sign",
+            'e' | 'E' => "an exponent",
+            _ if c.is_whitespace() => "whitespace",
+            _ => "a non-digit character",
+        };
+        return Err(WebhookError::new(
+            WebhookErrorKind::BadTimestamp,
+            format!(
+                "the {TIMESTAMP_HEADER} header must be a non-negative integer Unix time in seconds or milliseconds; it has {what} at byte {pos} (of {})",
+                trimmed.len()
+            ),
+        ));
+    }
+    trimmed.parse::<i64>().map_err(|_| {
+        WebhookError::new(
+            WebhookErrorKind::BadTimestamp,
+            format!(
+                "the {TIMESTAMP_HEADER} header has {} digits, too many for a Unix time",
+                trimmed.len()
+            ),
+        )
+    })
+}
+
+/// Decodes one secret. `label` names it in messages ("the secret", "secret #2 of 3"); the secret
+/// itself never appears in them.
+fn decode_secret(secret: &str, label: &str) -> Result<Vec<u8>, WebhookError> {
+    let bad = |detail: String| WebhookError::new(WebhookErrorKind::BadSecret, detail);
+    if secret.trim().is_empty() {
+        return Err(bad(format!(
+            "{label} is empty; pass the config's `hmac` value (base64)"
+        )));
+    }
+    match LENIENT.decode(secret) {
+        Ok(key) if key.is_empty() => Err(bad(format!(
+            "{label} decodes to no bytes; pass the config's `hmac` value (base64)"
+        ))),
+        Ok(key) => Ok(key),
+        Err(_) => {
+            let mut msg = format!("{label} is not valid standard base64");
+            if secret.trim() != secret {
+                msg.push_str(
+                    ": it has leading or trailing whitespace (often a newline from a .env file, `echo` or a copy-paste); trim it",
+                );
+            } else if secret.chars().any(char::is_whitespace) {
+                msg.push_str(": it contains whitespace (line-wrapped?); remove it");
+            } else if secret.contains(['-', '_']) {
+                msg.push_str(
+                    ": it uses the URL-safe alphabet ('-' or '_'); Daily's `hmac` is standard base64 ('+' and '/')",
+                );
+            } else if secret.contains(['"', '\'']) {
+                msg.push_str(": it contains quote characters; remove them");
+            } else {
+                msg.push_str(" (characters A-Z a-z 0-9 + / and '=' padding only)");
+            }
+            Err(bad(msg))
+        }
+    }
+}
+
+fn decode_secrets(secrets: &[&str]) -> Result<Vec<Vec<u8>>, WebhookError> {
+    if secrets.is_empty() {
+        return Err(WebhookError::new(
+            WebhookErrorKind::BadSecret,
+            "no secret given: pass the config's `hmac` value (base64); verification fails closed without one",
+        ));
+    }
+    let n = secrets.len();
+    secrets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let label = if n == 1 {
+                "the secret".to_string()
+            } else {
+                format!("secret #{} of {n}", i + 1)
+            };
+            decode_secret(s, &label)
+        })
+        .collect()
+}
+
+fn hmac_digest(key: &[u8], timestamp: &str, body: &[u8]) -> Result<[u8; DIGEST_LEN], WebhookError> {
+    // HMAC accepts keys of any length; this error cannot happen, but is not unwrapped.
+    let mut mac = HmacSha256::new_from_slice(key).map_err(|_| {
+        WebhookError::new(
+            WebhookErrorKind::BadSecret,
+            "the secret cannot be used as an HMAC key",
+        )
+    })?;
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    Ok(mac.finalize().into_bytes().into())
+}
+
+/// What a signature value looks like, for the mismatch message.
+enum TokenShape {
+    /// Base64 of 32 bytes: compared.
+    Digest([u8; DIGEST_LEN]),
+    /// 64 hex characters: a hex digest.
+    Hex,
+    /// Base64 of 32 bytes, but unpadded or with non-zero trailing bits: not what Daily sends.
+    NonCanonical,
+    /// Valid base64 of some other length.
+    WrongLength(usize),
+    /// Uses `-` or `_`.
+    UrlSafe,
+    NotBase64,
+}
+
+fn classify(token: &str) -> TokenShape {
+    if token.len() == 2 * DIGEST_LEN && token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return TokenShape::Hex;
+    }
+    // Daily sends padded, canonical standard base64; only that is compared.
+    if let Ok(bytes) = STANDARD.decode(token) {
+        return match <[u8; DIGEST_LEN]>::try_from(bytes.as_slice()) {
+            Ok(digest) => TokenShape::Digest(digest),
+            Err(_) => TokenShape::WrongLength(bytes.len()),
+        };
+    }
+    match LENIENT.decode(token) {
+        Ok(bytes) if bytes.len() == DIGEST_LEN => TokenShape::NonCanonical,
+        Ok(bytes) => TokenShape::WrongLength(bytes.len()),
+        Err(_) if token.contains(['-', '_']) => TokenShape::UrlSafe,
+        Err(_) => TokenShape::NotBase64,
+    }
+}
+
+fn check_signature(
+    keys: &[Vec<u8>],
+    ts_text: &str,
+    body: &[u8],
+    tokens: &[&str],
+) -> Result<(), WebhookError> {
+    let expected = keys
+        .iter()
+        .map(|k| hmac_digest(k, ts_text, body))
+        .collect::<Result<Vec<_>, _>>()?;
+    let shapes: Vec<TokenShape> = tokens.iter().map(|t| classify(t)).collect();
+
+    // Every candidate is compared with every expected digest, without an early exit.
+    let mut matched = Choice::from(0u8);
+    for shape in &shapes {
+        if let TokenShape::Digest(candidate) = shape {
+            for want in &expected {
+                matched |= candidate.ct_eq(want);
+            }
+        }
+    }
+    if bool::from(matched) {
+        return Ok(());
+    }
+    Err(WebhookError::new(
+        WebhookErrorKind::SignatureMismatch,
+        mismatch_message(&shapes, keys.len()),
+    ))
+}
+
+fn mismatch_message(shapes: &[TokenShape], n_secrets: usize) -> String {
+    let n = shapes.len();
+    let mut msg = format!(
+        "none of the {n} value(s) in {SIGNATURE_HEADER} matches HMAC-SHA256(secret, timestamp + \".\" + body) under the {n_secrets} secret(s) given."
+    );
+    for (i, shape) in shapes.iter().enumerate().take(MAX_TOKEN_NOTES) {
+        let note = match shape {
+            TokenShape::Digest(_) => continue,
+            TokenShape::Hex => "is 64 hex characters: it looks like a HEX digest, but Daily sends standard base64 of the 32-byte digest (44 characters)".to_string(),
+            TokenShape::WrongLength(len) => format!(
+                "decodes to {len} bytes, not 32 (truncated or not an HMAC-SHA256 signature)"
+            ),
+            TokenShape::NonCanonical => "is unpadded or non-canonical base64 (a missing '=' or a truncated last character?); Daily sends padded standard base64 of 44 characters".to_string(),
+            TokenShape::UrlSafe => "uses the URL-safe base64 alphabet ('-' or '_'); Daily sends standard base64".to_string(),
+            TokenShape::NotBase64 => "is not base64".to_string(),
+        };
+        msg.push_str(&format!(" Value #{} {note}.", i + 1));
+    }
+    if n > MAX_TOKEN_NOTES {
+        msg.push_str(&format!(
+            " ({} more value(s) not described.)",
+            n - MAX_TOKEN_NOTES
+        ));
+    }
+    msg.push_str(
+        " Common causes: the body was re-serialised (e.g. JSON.stringify(req.body) or a framework's parsed JSON) instead of verifying the raw bytes received; the secret has whitespace or a newline in it, or was used as text instead of base64-decoded; the wrong secret (after a rotation, pass both the old and the new one); a hex digest compared with a base64 one; or the timestamp header was changed in transit.",
+    );
+    msg
+}
+
+fn check_window(ts: i64, now: i64, tolerance: u64, was_ms: bool) -> Result<(), WebhookError> {
+    let ts_s = normalise_timestamp_seconds(ts);
+    // i128 holds the difference of any two i64 values, and any u64, without overflow.
+    let diff = i128::from(now) - i128::from(ts_s);
+    let tol = i128::from(tolerance);
+    if diff.abs() <= tol {
+        return Ok(());
+    }
+    let unit = if was_ms {
+        format!(" (read as milliseconds: {ts} ms = {ts_s} s)")
+    } else {
+        String::new()
+    };
+    if diff > 0 {
+        let cause = if now >= MILLISECONDS_THRESHOLD {
+            "`now_seconds` looks like milliseconds (Date.now()); pass seconds"
+        } else {
+            "a replayed request, a delayed delivery, or a receiver clock running fast"
+        };
+        Err(WebhookError::new(
+            WebhookErrorKind::TimestampTooOld,
+            format!(
+                "the timestamp {ts_s}{unit} is {diff} s before now ({now}), beyond the tolerance of {tolerance} s: {cause}"
+            ),
+        ))
+    } else {
+        let ahead = -diff;
+        Err(WebhookError::new(
+            WebhookErrorKind::TimestampInFuture,
+            format!(
+                "the timestamp {ts_s}{unit} is {ahead} s after now ({now}), beyond the tolerance of {tolerance} s: the receiver clock is behind the sender's (check NTP), or the timestamp unit is not seconds or milliseconds"
+            ),
+        ))
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn bad_payload(message: String) -> WebhookError {
+    WebhookError::new(WebhookErrorKind::BadPayload, message)
+}
+
+const REQUIRED_KEYS: [&str; 4] = ["To", "From", "callId", "callDomain"];
+
+fn parse_payload(body: &[u8]) -> Result<Verified, WebhookError> {
+    let text = std::str::from_utf8(body).map_err(|e| {
+        bad_payload(format!(
+            "the signature is valid but the body is not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
+    })?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        bad_payload(format!(
+            "the signature is valid but the body is not JSON ({:?} error at line {} column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let Value::Object(obj) = value else {
+        return Err(bad_payload(format!(
+            "the signature is valid but the body is {}, not a JSON object",
+            json_type(&value)
+        )));
+    };
+    if ["Test", "test"]
+        .iter()
+        .any(|k| obj.get(*k).and_then(Value::as_str) == Some("test"))
+    {
+        return Ok(Verified::Test);
+    }
+
+    let mut problems: Vec<String> = Vec::new();
+    for key in REQUIRED_KEYS {
+        match obj.get(key) {
+            Some(Value::String(_)) => {}
+            Some(other) => problems.push(format!("`{key}` is {}, not a string", json_type(other))),
+            None => {
+                let near = obj.keys().find(|k| k.eq_ignore_ascii_case(key));
+                problems.push(match near {
+                    Some(_) => format!(
+                        "missing required key `{key}` (a key differing only in case is present; keys are case-sensitive)"
+                    ),
+                    None => format!("missing required key `{key}`"),
+                });
+            }
+        }
+    }
+    let sip_headers = match obj.get("sipHeaders") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(map)) => {
+            let mut out = BTreeMap::new();
+            for (k, v) in map {
+                match v {
+                    Value::String(s) => {
+                        out.insert(k.clone(), s.clone());
+                    }
+                    other => problems.push(format!(
+                        "a `sipHeaders` value is {}, not a string",
+                        json_type(other)
+                    )),
+                }
+            }
+            Some(out)
+        }
+        Some(other) => {
+            problems.push(format!(
+                "`sipHeaders` is {}, not an object",
+                json_type(other)
+            ));
+            None
+        }
+    };
+    if !problems.is_empty() {
+        return Err(bad_payload(format!(
+            "the signature is valid but the body is neither the test body {{\"Test\":\"test\"}} nor a call payload {{To, From, callId, callDomain, sipHeaders?}}: {}",
+            problems.join("; ")
+        )));
+    }
+    Ok(Verified::Call(CallPayload {
+        to: string_at(&obj, "To"),
+        from: string_at(&obj, "From"),
+        call_id: string_at(&obj, "callId"),
+        call_domain: string_at(&obj, "callDomain"),
+        sip_headers,
+    }))
+}
+
+/// The string at `key` (already checked to exist), or an empty string.
+fn string_at(obj: &Map<String, Value>, key: &str) -> String {
+    obj.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "jzoskdBOe2YVqcPi8Bh9S15qmwwdLj9AUWJzhJWmt8g=";
+    const NOW: i64 = 1_700_000_000;
+
+    fn input<'a>(
+        body: &'a [u8],
+        sig: Option<&'a str>,
+        ts: Option<&'a str>,
+        secrets: &'a [&'a str],
+    ) -> VerifyInput<'a> {
+        VerifyInput::new(body, sig, ts, secrets, NOW)
+    }
+
+    #[test]
+    fn tokens_split_on_commas_and_whitespace() {
+        let t = signature_tokens(Some(" a, b\tc,,d ")).unwrap();
+        assert_eq!(t, vec!["a", "b", "c", "d"]);
+        for blank in ["", "   ", ",", " , \t"] {
+            let e = signature_tokens(Some(blank)).unwrap_err();
+            assert_eq!(e.reason(), "missing_signature");
+        }
+        assert_eq!(
+            signature_tokens(None).unwrap_err().reason(),
+            "missing_signature"
+        );
+    }
+
+    #[test]
+    fn timestamp_parsing() {
+        assert_eq!(parse_timestamp("1700000000").unwrap(), 1_700_000_000);
+        assert_eq!(parse_timestamp(" 1700000000 ").unwrap(), 1_700_000_000);
+        assert_eq!(parse_timestamp("0").unwrap(), 0);
+        for bad in [
+            "1.5",
+            "-5",
+            "+5",
+            "1e9",
+            "abc",
+            "١٢٣",
+            "99999999999999999999",
+        ] {
+            assert_eq!(
+                parse_timestamp(bad).unwrap_err().reason(),
+                "bad_timestamp",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn normalise() {
+        assert_eq!(normalise_timestamp_seconds(1_700_000_000), 1_700_000_000);
+        assert_eq!(
+            normalise_timestamp_seconds(1_700_000_000_999),
+            1_700_000_000
+        );
+        assert_eq!(
+            normalise_timestamp_seconds(999_999_999_999),
+            999_999_999_999
+        );
+        assert_eq!(
+            normalise_timestamp_seconds(1_000_000_000_000),
+            1_000_000_000
+        );
+        assert_eq!(normalise_timestamp_seconds(i64::MAX), i64::MAX / 1000);
+        assert_eq!(normalise_timestamp_seconds(i64::MIN), i64::MIN);
+    }
+
+    #[test]
+    fn window_extremes_do_not_overflow() {
+        assert_eq!(
+            check_window(0, i64::MAX, u64::MAX, false).map_err(|e| e.reason()),
+            Ok(())
+        );
+        assert_eq!(
+            check_window(0, i64::MAX, 0, false).unwrap_err().reason(),
+            "timestamp_too_old"
+        );
+        assert_eq!(
+            check_window(i64::MAX, i64::MIN, 0, true)
+                .unwrap_err()
+                .reason(),
+            "timestamp_in_future"
+        );
+    }
+
+    #[test]
+    fn classify_shapes() {
+        let sig = sign(SECRET, "1", b"x").unwrap();
+        assert!(matches!(classify(&sig), TokenShape::Digest(_)));
+        assert!(matches!(
+            classify(sig.trim_end_matches('=')),
+            TokenShape::NonCanonical
+        ));
+        assert!(matches!(classify(&"ab".repeat(32)), TokenShape::Hex));
+        assert!(matches!(classify(&sig[..8]), TokenShape::WrongLength(6)));
+        assert!(matches!(classify("a-b_"), TokenShape::UrlSafe));
+        assert!(matches!(classify("!!"), TokenShape::NotBase64));
+    }
+
+    #[test]
+    fn hex_digest_is_named_in_message() {
+        let body = br#"{"Test":"test"}"#;
+        let hex = "ab".repeat(32);
+        let e = verify(&input(body, Some(&hex), Some("1700000000"), &[SECRET])).unwrap_err();
+        assert_eq!(e.reason(), "signature_mismatch");
+        assert!(e.message().contains("HEX digest"), "{e}");
+    }
+
+    #[test]
+    fn secret_whitespace_is_named_without_printing_it() {
+        let with_nl = format!("{SECRET}\n");
+        let e = sign(&with_nl, "1", b"").unwrap_err();
+        assert_eq!(e.reason(), "bad_secret");
+        assert!(e.message().contains("whitespace"), "{e}");
+        assert!(!e.to_string().contains(SECRET));
+        let e = sign("abc-def_", "1", b"").unwrap_err();
+        assert!(e.message().contains("URL-safe"), "{e}");
+        assert_eq!(sign("", "1", b"").unwrap_err().reason(), "bad_secret");
+        assert_eq!(sign("====", "1", b"").unwrap_err().reason(), "bad_secret");
+    }
+
+    #[test]
+    fn sign_accepts_unpadded_secret_with_same_key() {
+        assert_eq!(
+            sign("ZGFpbHktcGlubGVzcy0xNg==", "1", b"b").unwrap(),
+            sign("ZGFpbHktcGlubGVzcy0xNg", "1", b"b").unwrap()
+        );
+    }
+
+    #[test]
+    fn payload_shapes() {
+        assert_eq!(
+            parse_payload(br#"{"Test":"test"}"#).unwrap(),
+            Verified::Test
+        );
+        assert_eq!(
+            parse_payload(br#"{"test":"test"}"#).unwrap(),
+            Verified::Test
+        );
+        let e = parse_payload(br#"{"Test":"nope"}"#).unwrap_err();
+        assert!(e.message().contains("`callId`"), "{e}");
+        let e =
+            parse_payload(br#"{"To":"a","From":"b","callid":"c","callDomain":"d"}"#).unwrap_err();
+        assert!(e.message().contains("case-sensitive"), "{e}");
+        let e = parse_payload(br#"{"To":1,"From":"b","callId":"c","callDomain":"d"}"#).unwrap_err();
+        assert!(e.message().contains("`To` is a number"), "{e}");
+        let e = parse_payload(
+            br#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":{"x":1}}"#,
+        )
+        .unwrap_err();
+        assert!(e.message().contains("sipHeaders"), "{e}");
+        let ok = parse_payload(
+            br#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":null,"extra":[1]}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.call().unwrap().sip_headers, None);
+        for bad in [&b"[]"[..], b"\"x\"", b"", b"{", b"\xff\xfe"] {
+            assert_eq!(parse_payload(bad).unwrap_err().reason(), "bad_payload");
+        }
+    }
+
+    #[test]
+    fn call_payload_serde_uses_wire_names() {
+        let p = CallPayload {
+            to: "+1".into(),
+            from: "+2".into(),
+            call_id: "c".into(),
+            call_domain: "d".into(),
+            sip_headers: None,
+        };
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(
+            json,
+            r#"{"To":"+1","From":"+2","callId":"c","callDomain":"d"}"#
+        );
+        let back: CallPayload =
+            serde_json::from_str(r#"{"To":"+1","From":"+2","callId":"c","callDomain":"d","x":1}"#)
+                .unwrap();
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn debug_of_input_redacts_secrets() {
+        let secrets = [SECRET];
+        let i = input(b"{}", Some("sig"), Some("1"), &secrets);
+        let d = format!("{i:?}");
+        assert!(!d.contains(SECRET));
+        assert!(d.contains("1 redacted"));
+    }
+
+    #[test]
+    fn reason_codes_are_distinct() {
+        let mut codes: Vec<_> = WebhookErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), WebhookErrorKind::ALL.len());
+    }
+}

@@ -1,0 +1,228 @@
+//! Golden requests for the documented examples of daily-api.md Part B, byte for byte.
+
+use daily_dialin::model::{DialinType, HttpRequest};
+use daily_dialin::request::{
+    build_create, build_delete, build_get, build_list, build_update, to_curl, RequestOptions,
+};
+use serde_json::json;
+
+const KEY: &str = "sk_test_Zq9xSECRETkey0123456789";
+
+fn opts() -> RequestOptions {
+    RequestOptions {
+        api_key: KEY.into(),
+        ..Default::default()
+    }
+}
+
+fn check(req: &HttpRequest, method: &str, url: &str, body: Option<&str>) {
+    assert_eq!(req.method, method);
+    assert_eq!(req.url, url);
+    assert_eq!(req.headers.authorization, format!("Bearer {KEY}"));
+    assert_eq!(
+        req.headers.content_type.as_deref(),
+        body.map(|_| "application/json")
+    );
+    assert_eq!(req.body.as_deref(), body);
+    let headers = serde_json::to_string(&req.headers).unwrap();
+    match body {
+        Some(_) => assert_eq!(
+            headers,
+            format!(r#"{{"Authorization":"Bearer {KEY}","Content-Type":"application/json"}}"#)
+        ),
+        None => assert_eq!(headers, format!(r#"{{"Authorization":"Bearer {KEY}"}}"#)),
+    }
+}
+
+#[test]
+fn pinless_with_number() {
+    let body = json!({
+        "type": "pinless_dialin",
+        "phone_number": "+12095551234",
+        "name_prefix": "Customer1",
+        "room_creation_api": "https://example.com/api/dial",
+        "hold_music_url": "https://example.com/static/ringtone.mp3",
+        "timeout_config": { "message": "No agent is available right now" }
+    });
+    let built = build_create(&body, &opts()).unwrap();
+    assert!(built.warnings.is_empty());
+    check(
+        &built.request,
+        "POST",
+        "https://api.daily.co/v1/domain-dialin-config",
+        Some(
+            r#"{"type":"pinless_dialin","phone_number":"+12095551234","name_prefix":"Customer1","room_creation_api":"https://example.com/api/dial","hold_music_url":"https://example.com/static/ringtone.mp3","timeout_config":{"message":"No agent is available right now"}}"#,
+        ),
+    );
+}
+
+#[test]
+fn pinless_without_number_sip_interconnect_only() {
+    let body = json!({
+        "room_creation_api": "https://mydomain.com/api/create-room",
+        "hmac": "9jyatvPWQfBymCGDOYPYKF/TRZXR+08Gj4bvPF78pH0=",
+        "type": "pinless_dialin"
+    });
+    let built = build_create(&body, &opts()).unwrap();
+    check(
+        &built.request,
+        "POST",
+        "https://api.daily.co/v1/domain-dialin-config",
+        Some(
+            r#"{"type":"pinless_dialin","hmac":"9jyatvPWQfBymCGDOYPYKF/TRZXR+08Gj4bvPF78pH0=","room_creation_api":"https://mydomain.com/api/create-room"}"#,
+        ),
+    );
+}
+
+#[test]
+fn pin_with_greeting() {
+    let body = json!({"type":"pin_dialin","phone_number":"+12555599999","ivr_greeting":{"message":"Please enter the dialin code for the meeting, it is in the meeting invite"}});
+    let built = build_create(&body, &opts()).unwrap();
+    check(
+        &built.request,
+        "POST",
+        "https://api.daily.co/v1/domain-dialin-config",
+        Some(
+            r#"{"type":"pin_dialin","phone_number":"+12555599999","ivr_greeting":{"message":"Please enter the dialin code for the meeting, it is in the meeting invite"}}"#,
+        ),
+    );
+}
+
+#[test]
+fn update_hold_music() {
+    let built = build_update(
+        "0cb313e1-211f-4be0-833d-8c7305b19902",
+        &json!({"hold_music_url":"https://example.com/new-hold.mp3"}),
+        Some(DialinType::PinlessDialin),
+        &opts(),
+    )
+    .unwrap();
+    check(
+        &built.request,
+        "PUT",
+        "https://api.daily.co/v1/domain-dialin-config/0cb313e1-211f-4be0-833d-8c7305b19902",
+        Some(r#"{"hold_music_url":"https://example.com/new-hold.mp3"}"#),
+    );
+}
+
+#[test]
+fn list_with_filters_and_cursor() {
+    let q = json!({
+        "type": "pinless_dialin",
+        "phone_number": "+12095551234",
+        "name_prefix": "Customer 1&2",
+        "limit": 50,
+        "starting_after": "0cb313e1-211f-4be0-833d-8c7305b19902",
+        "phone_numbers": ["+1209", "555"]
+    });
+    let built = build_list(&q, &opts()).unwrap();
+    check(
+        &built.request,
+        "GET",
+        "https://api.daily.co/v1/domain-dialin-config?limit=50&starting_after=0cb313e1-211f-4be0-833d-8c7305b19902&phone_number=%2B12095551234&phone_numbers=%2B1209%2C555&name_prefix=Customer%201%262&type=pinless_dialin",
+        None,
+    );
+    let plain = build_list(&json!({}), &opts()).unwrap();
+    check(
+        &plain.request,
+        "GET",
+        "https://api.daily.co/v1/domain-dialin-config",
+        None,
+    );
+}
+
+#[test]
+fn get_and_delete() {
+    let id = "0cb313e1-211f-4be0-833d-8c7305b19902";
+    check(
+        &build_get(id, &opts()).unwrap().request,
+        "GET",
+        &format!("https://api.daily.co/v1/domain-dialin-config/{id}"),
+        None,
+    );
+    check(
+        &build_delete(id, &opts()).unwrap().request,
+        "DELETE",
+        &format!("https://api.daily.co/v1/domain-dialin-config/{id}"),
+        None,
+    );
+    // Other characters are percent-encoded into the path.
+    let odd = build_get("abc%20é", &opts()).unwrap();
+    assert_eq!(
+        odd.request.url,
+        "https://api.daily.co/v1/domain-dialin-config/abc%2520%C3%A9"
+    );
+}
+
+#[test]
+fn base_url_override_and_errors() {
+    let o = RequestOptions {
+        base_url: Some("http://127.0.0.1:4010/v1/".into()),
+        ..opts()
+    };
+    let built = build_get("x1", &o).unwrap();
+    assert_eq!(
+        built.request.url,
+        "http://127.0.0.1:4010/v1/domain-dialin-config/x1"
+    );
+    let bad = RequestOptions {
+        base_url: Some("/v1".into()),
+        ..opts()
+    };
+    let err = build_get("x1", &bad).unwrap_err();
+    assert_eq!(err[0].path, "baseUrl");
+    assert_eq!(err[0].code, "invalid_url");
+    let nokey = RequestOptions::default();
+    assert_eq!(build_get("x1", &nokey).unwrap_err()[0].code, "required");
+    let newline = RequestOptions {
+        api_key: format!("{KEY}\n"),
+        ..Default::default()
+    };
+    let err = build_get("x1", &newline).unwrap_err();
+    assert_eq!(err[0].code, "invalid_chars");
+    assert!(!err[0].message.contains(KEY));
+}
+
+#[test]
+fn builders_refuse_invalid_input_and_return_every_issue() {
+    let err = build_create(
+        &json!({"type":"pin_dialin","hmac":"x"}),
+        &RequestOptions::default(),
+    )
+    .unwrap_err();
+    let codes: Vec<_> = err.iter().map(|i| (i.path.as_str(), i.code)).collect();
+    assert!(codes.contains(&("phone_number", "required")), "{codes:?}");
+    assert!(codes.contains(&("hmac", "not_applicable")), "{codes:?}");
+    assert!(codes.contains(&("apiKey", "required")), "{codes:?}");
+    assert_eq!(build_get("a/b", &opts()).unwrap_err()[0].code, "invalid_id");
+    assert_eq!(
+        build_update("x", &json!({"type":"pin_dialin"}), None, &opts()).unwrap_err()[0].code,
+        "immutable_field"
+    );
+    // Warnings do not block, and come back with the request.
+    let built = build_create(
+        &json!({"type":"pinless_dialin","room_creation_api":"http://example.com/dial"}),
+        &opts(),
+    )
+    .unwrap();
+    assert_eq!(built.warnings[0].code, "insecure_url");
+}
+
+#[test]
+fn curl_never_shows_the_key_or_the_hmac() {
+    let secret = "9jyatvPWQfBymCGDOYPYKF/TRZXR+08Gj4bvPF78pH0=";
+    let body = json!({"type":"pinless_dialin","hmac":secret,"room_creation_api":"https://example.com/it's"});
+    let req = build_create(&body, &opts()).unwrap().request;
+    let curl = to_curl(&req);
+    assert!(!curl.contains(KEY), "{curl}");
+    assert!(!curl.contains(secret), "{curl}");
+    assert!(!curl.contains("TRZXR"), "{curl}");
+    assert_eq!(
+        curl,
+        "curl -X POST 'https://api.daily.co/v1/domain-dialin-config' \\\n  -H 'Authorization: Bearer ***' \\\n  -H 'Content-Type: application/json' \\\n  -d '{\"type\":\"pinless_dialin\",\"hmac\":\"***\",\"room_creation_api\":\"https://example.com/it'\\''s\"}'"
+    );
+    let dbg = format!("{req:?} {:?}", opts());
+    assert!(!dbg.contains(KEY) && !dbg.contains(secret), "{dbg}");
+    let get = to_curl(&build_get("x1", &opts()).unwrap().request);
+    assert_eq!(get, "curl 'https://api.daily.co/v1/domain-dialin-config/x1' \\\n  -H 'Authorization: Bearer ***'");
+}
