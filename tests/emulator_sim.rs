@@ -4,12 +4,16 @@
 #[path = "emulator_common/mod.rs"]
 mod common;
 
+use base64::Engine;
 use common::*;
 use daily_dialin::emulator::{
     is_mutating, Effect, Emulator, EmulatorOptions, DEFAULT_CALL_DOMAIN, FAULT_HEADER,
     TEST_PING_BODY,
 };
+use daily_dialin::webhook::{self, Verified, VerifyInput};
+use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
+use sha2::Sha256;
 
 fn fault(h: &mut Harness, spec: Value) -> Value {
     let r = h.json("POST", "/_emulator/faults", &spec);
@@ -198,6 +202,26 @@ fn webhook(effect: &Effect) -> (&str, &str, &str, &[(String, String)]) {
     }
 }
 
+/// Checks `X-Pinless-Signature` twice: with the crate's verifier, and with an HMAC computed here
+/// from the config's secret (base64-decoded key, `timestamp + "." + body`, base64 digest).
+fn assert_signed(secret: &str, body: &str, headers: &[(String, String)], now_ms: u64) -> Verified {
+    let ts = header(headers, "X-Pinless-Timestamp").expect("timestamp header");
+    let sig = header(headers, "X-Pinless-Signature").expect("signature header");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&b64.decode(secret).unwrap()).unwrap();
+    mac.update(format!("{ts}.{body}").as_bytes());
+    assert_eq!(sig, b64.encode(mac.finalize().into_bytes()));
+    let secrets = [secret];
+    let input = VerifyInput::new(
+        body.as_bytes(),
+        Some(sig),
+        Some(ts),
+        &secrets,
+        (now_ms / 1000) as i64,
+    );
+    webhook::verify(&input).expect("verifies")
+}
+
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
@@ -220,6 +244,19 @@ fn creating_a_pinless_config_sends_the_signed_test_ping() {
     assert_eq!(body, r#"{"Test":"test"}"#);
     assert_eq!(header(headers, "X-Pinless-Timestamp"), Some("1700000123"));
     assert_eq!(header(headers, "Content-Type"), Some("application/json"));
+    let secret = r.json["config"]["hmac"].as_str().unwrap();
+    assert!(assert_signed(secret, body, headers, h.now).is_test());
+    // Signed with the config's current secret: a wrong one does not verify.
+    let other = base64::engine::general_purpose::STANDARD.encode([1u8; 32]);
+    let secrets = [other.as_str()];
+    let input = VerifyInput::new(
+        body.as_bytes(),
+        header(headers, "X-Pinless-Signature"),
+        header(headers, "X-Pinless-Timestamp"),
+        &secrets,
+        (h.now / 1000) as i64,
+    );
+    assert!(webhook::verify(&input).is_err());
     // PIN configs, updates and failed creates send nothing.
     assert!(h.create(&pin(&number(2))).raw.effects.is_empty());
     assert!(h.create(&pin(&number(2))).raw.effects.is_empty());
@@ -271,11 +308,24 @@ fn simulated_call_posts_the_webhook_and_logs_the_result() {
         header(headers, "X-Pinless-Timestamp"),
         Some((h.now / 1000).to_string().as_str())
     );
+    let secret = c["config"]["hmac"].as_str().unwrap();
+    let verified = assert_signed(secret, body, headers, h.now);
+    let payload = verified.call().expect("a call payload");
+    assert_eq!(payload.call_id, call_id);
+    assert_eq!(payload.to, number(1));
+    assert_eq!(payload.from, "+14155550123");
+    assert_eq!(payload.call_domain, DEFAULT_CALL_DOMAIN);
     // The server reports the webhook's answer.
+    assert_eq!(
+        h.get("/_emulator/calls").json["calls"][0]["webhook_ms"],
+        Value::Null
+    );
+    h.now += 250;
     assert!(h.emu.record_webhook_result(call_id, Some(200), None, h.now));
     let log = h.get("/_emulator/calls").json;
     assert_eq!(log["calls"][0]["status"], "on_hold");
     assert_eq!(log["calls"][0]["webhook_status"], 200);
+    assert_eq!(log["calls"][0]["webhook_ms"], h.now);
     let one = h.get(&format!("/_emulator/calls/{call_id}"));
     assert_eq!(one.json, log["calls"][0]);
     assert_eq!(h.get("/_emulator/calls/nope").status, 404);
@@ -301,13 +351,23 @@ fn calls_by_sip_uri_and_call_errors() {
     let mut h = Harness::new();
     let sip = h.created(&pinless(None));
     let uri = sip["config"]["sip_uri"].as_str().unwrap().to_string();
+    // After a PUT of a new hmac, calls are signed with the new secret.
+    let secret = base64::engine::general_purpose::STANDARD.encode([5u8; 32]);
+    let sip_id = sip["id"].as_str().unwrap();
+    let r = h.json(
+        "PUT",
+        &format!("/v1/domain-dialin-config/{sip_id}"),
+        &json!({"hmac": secret}),
+    );
+    assert_eq!(r.status, 200);
     for given in [uri.clone(), format!("sip:{uri}")] {
         let r = h.json("POST", "/_emulator/calls", &json!({"sip_uri": given}));
         assert_eq!(r.status, 200, "{}", r.raw.body);
         assert_eq!(r.json["config_id"], sip["id"]);
         assert_eq!(r.json["to"], given.as_str());
-        let (_, _, body, _) = webhook(&r.raw.effects[0]);
+        let (_, _, body, headers) = webhook(&r.raw.effects[0]);
         assert!(!body.contains("sipHeaders"));
+        assert_signed(&secret, body, headers, h.now);
     }
     h.created(&pin(&number(5)));
     let r = h.json("POST", "/_emulator/calls", &json!({"to": number(5)}));

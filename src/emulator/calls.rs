@@ -10,6 +10,7 @@ use super::http::{admin_object, text_field, Reply};
 use super::ids::{unique_uuid, Random};
 use super::Effect;
 use crate::model::{DialinConfig, DialinType};
+use crate::webhook::{self, CallPayload};
 
 /// The caller number used when a simulated call gives no `from` (a fictional 555-01xx number).
 pub const DEFAULT_FROM: &str = "+15555550100";
@@ -46,6 +47,7 @@ pub(crate) struct Call {
     webhook_url: String,
     webhook_status: Option<u16>,
     webhook_error: Option<String>,
+    webhook_ms: Option<u64>,
     routed_sip_uri: Option<String>,
     routed_ms: Option<u64>,
     timeout_message: Option<String>,
@@ -67,52 +69,37 @@ struct CallView<'a> {
     webhook_url: &'a str,
     webhook_status: Option<u16>,
     webhook_error: Option<&'a str>,
+    webhook_ms: Option<u64>,
     sip_uri: Option<&'a str>,
     routed_ms: Option<u64>,
     timeout_ms: u64,
     played_message: Option<&'a str>,
 }
 
-/// The JSON Daily POSTs to `room_creation_api`, in the documented key order.
-#[derive(Serialize)]
-struct WebhookPayload<'a> {
-    #[serde(rename = "To")]
-    to: &'a str,
-    #[serde(rename = "From")]
-    from: &'a str,
-    #[serde(rename = "callId")]
-    call_id: &'a str,
-    #[serde(rename = "callDomain")]
-    call_domain: &'a str,
-    #[serde(rename = "sipHeaders", skip_serializing_if = "Option::is_none")]
-    sip_headers: Option<&'a BTreeMap<String, String>>,
-}
-
 /// The one-off body Daily sends when a pinless config is set up.
 pub const TEST_PING_BODY: &str = r#"{"Test":"test"}"#;
 
-// Switch to `crate::webhook::sign` once the webhook module lands on main. Until then the
-// webhook goes out without `X-Pinless-Signature`.
-fn sign(secret_b64: &str, timestamp: &str, body: &[u8]) -> Option<String> {
-    let _ = (secret_b64, timestamp, body);
-    None
-}
-
 /// `Effect::SendWebhook` for `body`, with `X-Pinless-Timestamp` (Unix seconds from `now_ms`) and
-/// `X-Pinless-Signature` (keyed with the config's `hmac`; absent when the config has none).
-pub(crate) fn webhook(call_id: &str, config: &DialinConfig, body: String, now_ms: u64) -> Effect {
+/// `X-Pinless-Signature` ([`webhook::sign`] keyed with the config's `hmac`; absent when the config
+/// has none, which only a hand-written imported state can cause).
+pub(crate) fn webhook_effect(
+    call_id: &str,
+    config: &DialinConfig,
+    body: String,
+    now_ms: u64,
+) -> Effect {
     let timestamp = (now_ms / 1000).to_string();
     let mut headers = vec![
         ("Content-Type".to_string(), "application/json".to_string()),
-        ("X-Pinless-Timestamp".to_string(), timestamp.clone()),
+        (webhook::TIMESTAMP_HEADER.to_string(), timestamp.clone()),
     ];
     if let Some(sig) = config
         .config
         .hmac
         .as_deref()
-        .and_then(|secret| sign(secret, &timestamp, body.as_bytes()))
+        .and_then(|secret| webhook::sign(secret, &timestamp, body.as_bytes()).ok())
     {
-        headers.push(("X-Pinless-Signature".to_string(), sig));
+        headers.push((webhook::SIGNATURE_HEADER.to_string(), sig));
     }
     Effect::SendWebhook {
         call_id: call_id.to_string(),
@@ -216,6 +203,7 @@ impl Calls {
             webhook_url: &c.webhook_url,
             webhook_status: c.webhook_status,
             webhook_error: c.webhook_error.as_deref(),
+            webhook_ms: c.webhook_ms,
             sip_uri: c.routed_sip_uri.as_deref(),
             routed_ms: c.routed_ms,
             timeout_ms: c.created_ms.saturating_add(hold_ms),
@@ -278,6 +266,7 @@ impl Calls {
             webhook_url: url,
             webhook_status: None,
             webhook_error: None,
+            webhook_ms: None,
             routed_sip_uri: None,
             routed_ms: None,
             timeout_message: config
@@ -286,15 +275,15 @@ impl Calls {
                 .as_ref()
                 .and_then(|t| t.message.clone()),
         };
-        let payload = WebhookPayload {
-            to: &call.to,
-            from: &call.from,
-            call_id: &call.id,
-            call_domain: &call.call_domain,
-            sip_headers: call.sip_headers.as_ref(),
+        let payload = CallPayload {
+            to: call.to.clone(),
+            from: call.from.clone(),
+            call_id: call.id.clone(),
+            call_domain: call.call_domain.clone(),
+            sip_headers: call.sip_headers.clone(),
         };
         let body = serde_json::to_string(&payload).unwrap_or_default();
-        let effect = webhook(&call.id, config, body, now_ms);
+        let effect = webhook_effect(&call.id, config, body, now_ms);
         let view = Self::view(&call, now_ms, hold_ms);
         self.calls.push_back(call);
         while self.calls.len() > MAX_CALLS {
@@ -304,9 +293,16 @@ impl Calls {
     }
 
     /// Stores the webhook's HTTP status or network error. False when the call is unknown.
-    pub fn record(&mut self, call_id: &str, status: Option<u16>, error: Option<String>) -> bool {
+    pub fn record(
+        &mut self,
+        call_id: &str,
+        status: Option<u16>,
+        error: Option<String>,
+        now_ms: u64,
+    ) -> bool {
         match self.calls.iter_mut().find(|c| c.id == call_id) {
             Some(c) => {
+                c.webhook_ms = Some(now_ms);
                 c.webhook_status = status;
                 c.webhook_error = error.map(|e| e.chars().take(1000).collect());
                 true

@@ -1,7 +1,5 @@
 //! Randomness for the emulator: ids and secrets come from a caller-supplied [`Random`] source.
 
-use base64::Engine;
-
 /// A source of random bytes. Node passes `crypto.getRandomValues`; tests pass [`SeededRandom`].
 pub trait Random {
     /// Fills `buf` entirely with random bytes.
@@ -83,12 +81,7 @@ pub(crate) fn unique_uuid(rng: &mut dyn Random, taken: impl Fn(&str) -> bool) ->
 pub(crate) fn new_secret(rng: &mut dyn Random) -> String {
     let mut b = [0u8; 32];
     rng.fill(&mut b);
-    generate_secret(&b)
-}
-
-// Switch to `crate::webhook::generate_secret` once the webhook module lands on main.
-fn generate_secret(random: &[u8; 32]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(random)
+    crate::webhook::generate_secret(&b)
 }
 
 #[cfg(test)]

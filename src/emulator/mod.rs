@@ -52,7 +52,7 @@
 //! `{"To","From","callId","callDomain"[,"sipHeaders"]}`, `X-Pinless-Timestamp` (Unix seconds) and
 //! `X-Pinless-Signature`. Log entry fields: `id` (the `callId`), `callDomain`, `to`, `from`,
 //! `config_id`, `status` ([`CallStatus`]), `created_ms`, `sipHeaders?`, `webhook_url`,
-//! `webhook_status`, `webhook_error`, `sip_uri` (once routed), `routed_ms`, `timeout_ms`
+//! `webhook_status`, `webhook_error`, `webhook_ms` (when recorded), `sip_uri` (once routed), `routed_ms`, `timeout_ms`
 //! (`created_ms + hold_timeout_ms`) and `played_message` (`timeout_config.message` of the config
 //! at call time, once timed out). `GET /_emulator/calls` is `{"calls": [...]}`, oldest first.
 //!
@@ -112,8 +112,9 @@ pub const DEFAULT_HOLD_TIMEOUT_MS: u64 = 120_000;
 
 /// How the emulator behaves. `Default` gives: any key accepted, private webhook URLs allowed
 /// (the emulator's webhooks go to local servers), Daily's 100 requests / 5 s limit, no
-/// `Retry-After`, a 120 s hold. Deserializes from camelCase JSON with every field optional.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Retry-After`, a 120 s hold. Deserializes from camelCase JSON with every field optional
+/// (`{"apiKeys": ["k"], "rateLimit": null, "holdTimeoutMs": 500}`). `Debug` hides the keys.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct EmulatorOptions {
     /// Accepted API keys; `None` accepts any well-formed `Bearer` key.
@@ -130,6 +131,26 @@ pub struct EmulatorOptions {
     pub call_domain: String,
     /// The host part of generated `sip_uri`s.
     pub sip_domain: String,
+}
+
+impl std::fmt::Debug for EmulatorOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorOptions")
+            .field(
+                "api_keys",
+                &self
+                    .api_keys
+                    .as_ref()
+                    .map(|k| format!("[{} redacted]", k.len())),
+            )
+            .field("allow_private_urls", &self.allow_private_urls)
+            .field("rate_limit", &self.rate_limit)
+            .field("retry_after", &self.retry_after)
+            .field("hold_timeout_ms", &self.hold_timeout_ms)
+            .field("call_domain", &self.call_domain)
+            .field("sip_domain", &self.sip_domain)
+            .finish()
+    }
 }
 
 impl Default for EmulatorOptions {
@@ -480,7 +501,7 @@ impl Emulator {
             Err(reply) => reply.into(),
             Ok(config) => {
                 let effects = match config.dialin_type {
-                    crate::model::DialinType::PinlessDialin => vec![calls::webhook(
+                    crate::model::DialinType::PinlessDialin => vec![calls::webhook_effect(
                         "",
                         &config,
                         TEST_PING_BODY.to_string(),
@@ -631,8 +652,7 @@ impl Emulator {
         error: Option<String>,
         now_ms: u64,
     ) -> bool {
-        let _ = now_ms;
-        self.calls.record(call_id, status, error)
+        self.calls.record(call_id, status, error, now_ms)
     }
 
     /// The persisted state as JSON: `{version, next_seq, configs: [{seq, id, type, config}],
@@ -673,5 +693,44 @@ fn decode_id(raw: &str) -> Result<String, Reply> {
     match validate::check_id("id", &id) {
         Some(issue) => Err(Reply::invalid(&format!("id: {}", issue.message))),
         None => Ok(id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_from_camel_case_json_and_redacted_debug() {
+        let o: EmulatorOptions = serde_json::from_str(
+            r#"{"apiKeys":["secret-key"],"rateLimit":{"maxRequests":2,"windowMs":10},"retryAfter":true,"holdTimeoutMs":5}"#,
+        )
+        .unwrap();
+        assert_eq!(o.api_keys, Some(vec!["secret-key".to_string()]));
+        assert_eq!(
+            o.rate_limit,
+            Some(RateLimit {
+                max_requests: 2,
+                window_ms: 10
+            })
+        );
+        assert!(o.retry_after && o.allow_private_urls);
+        assert_eq!(o.hold_timeout_ms, 5);
+        assert_eq!(o.call_domain, DEFAULT_CALL_DOMAIN);
+        assert!(!format!("{o:?}").contains("secret-key"));
+        let o: EmulatorOptions = serde_json::from_str(r#"{"rateLimit":null}"#).unwrap();
+        assert_eq!(o.rate_limit, None);
+        assert_eq!(
+            serde_json::from_str::<EmulatorOptions>("{}").unwrap(),
+            EmulatorOptions::default()
+        );
+    }
+
+    #[test]
+    fn paths_are_cleaned() {
+        assert_eq!(clean_path("/a/?x=1", ""), ("/a", "x=1"));
+        assert_eq!(clean_path("/a?x=1", "y=2"), ("/a", "y=2"));
+        assert_eq!(clean_path("/a#f", "q#g"), ("/a", "q"));
+        assert_eq!(clean_path("/", ""), ("/", ""));
     }
 }
