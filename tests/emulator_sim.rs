@@ -77,6 +77,15 @@ fn fault_hits_before_auth_and_with_custom_bodies() {
         (r.status, r.raw.body.as_str()),
         (502, "<html>Bad Gateway</html>")
     );
+    assert_eq!(r.header("Content-Type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(
+        r.raw
+            .headers
+            .iter()
+            .filter(|(k, _)| k == "Content-Type")
+            .count(),
+        1
+    );
     let r = h.list("");
     assert_eq!(r.status, 429);
     assert_eq!(r.error(), "rate-limit-error");
@@ -587,6 +596,13 @@ fn import_refuses_bad_states_and_keeps_the_old_one() {
     dup_id["configs"][1]["config"]["phone_number"] = json!(number(2));
     let mut invalid = serde_json::from_str::<Value>(&good).unwrap();
     invalid["configs"][0]["config"]["phone_number"] = json!("12345");
+    let mut dup_sip = serde_json::from_str::<Value>(&good).unwrap();
+    for (seq, id) in [(1, "a"), (2, "b")] {
+        dup_sip["configs"].as_array_mut().unwrap().push(json!({
+            "seq": seq, "id": id, "type": "pinless_dialin",
+            "config": {"room_creation_api": "https://example.com/x", "sip_uri": "s@x"},
+        }));
+    }
     let mut future = serde_json::from_str::<Value>(&good).unwrap();
     future["version"] = json!(2);
     for (bad, needle) in [
@@ -594,6 +610,7 @@ fn import_refuses_bad_states_and_keeps_the_old_one() {
         (dup_id.to_string(), "twice"),
         (invalid.to_string(), "phone_number"),
         (future.to_string(), "version"),
+        (dup_sip.to_string(), "sip_uri is used twice"),
         ("not json".to_string(), "not readable"),
     ] {
         let err = h.emu.import_state(&bad).unwrap_err();

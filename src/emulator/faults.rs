@@ -74,7 +74,11 @@ impl Fault {
             Some(Value::String(raw)) => raw.clone(),
             Some(v) => v.to_string(),
         };
+        let raw_text = serde_json::from_str::<Value>(&body).is_err();
         let mut reply = Reply::json(status, body);
+        if raw_text {
+            reply = reply.with_header("Content-Type", "text/plain; charset=utf-8");
+        }
         if let Some(ra) = &self.retry_after {
             let text = match ra {
                 Value::String(s) => s.clone(),

@@ -36,7 +36,8 @@
 //! `count` times. Admin routes and `OPTIONS` are never faulted. The answer is:
 //! - only `delay_ms` (no `status`, `body`, `drop`, `apply`): the real answer, delayed;
 //! - otherwise `status` (default 500) with `body` (a string is sent raw, other JSON serialized;
-//!   default `{"error": <Daily's value for the status>, "info": "injected fault"}`, i.e.
+//!   a string that is not JSON goes out as `text/plain`; default
+//!   `{"error": <Daily's value for the status>, "info": "injected fault"}`, i.e.
 //!   `server-error` for 5xx, `rate-limit-error` for 429, ...), `Retry-After: <retry_after>` when
 //!   given (a number or an HTTP date string), after `delay_ms`, or no answer at all with `drop`;
 //! - `apply: true`: the real request is handled first (state may change, webhooks are still sent)
@@ -402,7 +403,11 @@ impl Emulator {
             state_changed,
         } = outcome;
         let mut headers = Vec::with_capacity(reply.headers.len() + 3);
-        if reply.status != 204 {
+        let typed = reply
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("Content-Type"));
+        if reply.status != 204 && !typed {
             headers.push((
                 "Content-Type".to_string(),
                 "application/json; charset=utf-8".to_string(),

@@ -446,6 +446,14 @@ impl Store {
             if store.configs.contains_key(&s.seq) {
                 return Err(format!("config {}: seq {} appears twice", c.id, s.seq));
             }
+            if c.config.sip_uri.is_some()
+                && store
+                    .configs
+                    .values()
+                    .any(|o| o.config.sip_uri == c.config.sip_uri)
+            {
+                return Err(format!("config {}: its sip_uri is used twice", c.id));
+            }
             if store
                 .phone_conflict(c.config.phone_number.as_deref(), None)
                 .is_err()
