@@ -1,5 +1,5 @@
 //! The emulated `/v1/domain-dialin-config` resource: CRUD, validation, uniqueness, list paging
-//! and filters, auth and rate limiting.
+//! and filters, auth and rate limiting; requests built by the crate's client.
 
 #[path = "emulator_common/mod.rs"]
 mod common;
@@ -7,6 +7,8 @@ mod common;
 use base64::Engine;
 use common::*;
 use daily_dialin::emulator::{EmulatorOptions, RateLimit, DELETE_STATUS};
+use daily_dialin::request::{self, Built, Refused, RequestOptions};
+use daily_dialin::retry;
 use serde_json::json;
 
 fn decoded_len(b64: &str) -> usize {
@@ -593,4 +595,94 @@ fn list_filters() {
         "type=pin_dialin&phone_numbers=5550005&name_prefix=team-1",
         vec![by_number(5)],
     );
+}
+
+const BASE: &str = "http://127.0.0.1:4010/v1";
+
+/// Sends a request built by `crate::request` to the emulator, as the HTTP server would.
+fn send_built(h: &mut Harness, built: Result<Built, Refused>) -> Resp {
+    let req = built.expect("the client builds it").request;
+    let target = req
+        .url
+        .strip_prefix("http://127.0.0.1:4010")
+        .unwrap()
+        .to_string();
+    h.auth = Some(req.headers.authorization.clone());
+    h.send(
+        &req.method,
+        &target,
+        req.body.as_deref().unwrap_or("").as_bytes(),
+    )
+}
+
+fn client() -> RequestOptions {
+    RequestOptions {
+        api_key: KEY.into(),
+        base_url: Some(BASE.into()),
+        allow_private_urls: true,
+    }
+}
+
+#[test]
+fn requests_built_by_the_client_are_understood() {
+    let mut h = Harness::new();
+    let o = client();
+    let body = json!({"type": "pinless_dialin", "phone_number": "+12095551234", "name_prefix": "a b&c",
+        "room_creation_api": "http://localhost:3000/hook"});
+    let created = send_built(&mut h, request::build_create(&body, &o));
+    assert_eq!(created.status, 200, "{}", created.raw.body);
+    let id = created.id();
+    let r = send_built(&mut h, request::build_get(&id, &o));
+    assert_eq!(r.json, created.json);
+    let r = send_built(
+        &mut h,
+        request::build_update(&id, &json!({"name_prefix": "x+y"}), None, &o),
+    );
+    assert_eq!(r.json["config"]["name_prefix"], "x+y");
+    for query in [
+        json!({"phone_number": "+12095551234"}),
+        json!({"phone_numbers": ["+1209", "555"], "limit": 5}),
+        json!({"name_prefix": "x+y", "type": "pinless_dialin"}),
+        json!({"sip_username": "static-address--0"}),
+    ] {
+        let r = send_built(&mut h, request::build_list(&query, &o));
+        assert_eq!(r.status, 200, "{query}: {}", r.raw.body);
+        assert_eq!(ids(&r.json["data"]), [id.clone()], "{query}");
+    }
+    let r = send_built(&mut h, request::build_delete(&id, &o));
+    assert_eq!(r.json["status"], DELETE_STATUS);
+}
+
+#[test]
+fn an_applied_create_that_answered_500_is_found_by_reconciling() {
+    let mut h = Harness::new();
+    let o = client();
+    let fault =
+        json!({"method": "POST", "path": "/domain-dialin-config", "apply": true, "status": 502});
+    assert_eq!(h.json("POST", "/_emulator/faults", &fault).status, 200);
+    let body = pinless(Some("+12095551234"));
+    let r = send_built(&mut h, request::build_create(&body, &o));
+    assert_eq!(r.status, 502);
+    let next = retry::next(
+        retry::DEFAULT_MAX_RETRIES,
+        retry::Method::Post,
+        0,
+        retry::Failure::Status {
+            status: r.status,
+            retry_after: r.header("Retry-After"),
+        },
+        0.5,
+        h.now as f64,
+    );
+    assert!(matches!(next, retry::Next::Reconcile { .. }), "{next:?}");
+    let found = send_built(
+        &mut h,
+        request::build_list(&json!({"phone_number": "+12095551234"}), &o),
+    );
+    assert_eq!(found.json["total_count"], 1);
+    assert!(retry::is_created_from(&body, &found.json["data"][0]));
+    // A different body with the same number is not "ours".
+    let mut other = body.clone();
+    other["name_prefix"] = json!("someone else");
+    assert!(!retry::is_created_from(&other, &found.json["data"][0]));
 }
