@@ -647,7 +647,7 @@ fn requests_built_by_the_client_are_understood() {
     ] {
         let r = send_built(&mut h, request::build_list(&query, &o));
         assert_eq!(r.status, 200, "{query}: {}", r.raw.body);
-        assert_eq!(ids(&r.json["data"]), [id.clone()], "{query}");
+        assert_eq!(ids(&r.json["data"]), vec![id.as_str()], "{query}");
     }
     let r = send_built(&mut h, request::build_delete(&id, &o));
     assert_eq!(r.json["status"], DELETE_STATUS);
