@@ -168,8 +168,8 @@ impl Default for EmulatorOptions {
     }
 }
 
-/// One HTTP request as the server received it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One HTTP request as the server received it. `Debug` shows neither the key nor the body.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct EmuRequest<'a> {
     pub method: &'a str,
     /// Path without the query, e.g. `/v1/domain-dialin-config/ID` (still percent-encoded).
@@ -181,6 +181,19 @@ pub struct EmuRequest<'a> {
     pub body: &'a [u8],
     /// The server's clock, Unix milliseconds.
     pub now_ms: u64,
+}
+
+impl std::fmt::Debug for EmuRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmuRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("authorization", &self.authorization.map(|_| "***"))
+            .field("body_len", &self.body.len())
+            .field("now_ms", &self.now_ms)
+            .finish()
+    }
 }
 
 /// Something the server must do besides answering.
@@ -218,14 +231,25 @@ pub struct EmuResponse {
     pub state_changed: bool,
 }
 
-/// The emulator: configs, calls, faults and rate-limit counters.
-#[derive(Debug, Clone)]
+/// The emulator: configs, calls, faults and rate-limit counters. `Debug` shows counts only
+/// (the state holds `hmac` secrets and the rate limiter API keys).
+#[derive(Clone)]
 pub struct Emulator {
     opts: EmulatorOptions,
     store: Store,
     calls: Calls,
     faults: Faults,
     limiter: RateLimiter,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("opts", &self.opts)
+            .field("configs", &self.store.len())
+            .field("faults", &self.faults.list().len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why `import_state` refused a state.
@@ -729,6 +753,33 @@ mod tests {
             serde_json::from_str::<EmulatorOptions>("{}").unwrap(),
             EmulatorOptions::default()
         );
+    }
+
+    #[test]
+    fn debug_hides_keys_and_secrets() {
+        let mut emu = Emulator::default();
+        let mut rng = SeededRandom::new(1);
+        let body = br#"{"type":"pinless_dialin","room_creation_api":"https://example.com/h"}"#;
+        let req = EmuRequest {
+            method: "POST",
+            path: "/v1/domain-dialin-config",
+            query: "",
+            authorization: Some("Bearer key-123"),
+            body,
+            now_ms: 0,
+        };
+        let resp = emu.handle(&req, &mut rng);
+        assert_eq!(resp.status, 200);
+        let hmac = serde_json::from_str::<serde_json::Value>(&resp.body).unwrap()["config"]["hmac"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for shown in [format!("{req:?}"), format!("{emu:?}")] {
+            assert!(
+                !shown.contains("key-123") && !shown.contains(&hmac),
+                "{shown}"
+            );
+        }
     }
 
     #[test]

@@ -177,6 +177,10 @@ fn parse_list_query(pairs: &[(String, String)]) -> Result<ListQuery, Reply> {
 }
 
 impl Store {
+    pub fn len(&self) -> usize {
+        self.configs.len()
+    }
+
     pub fn get(&self, id: &str) -> Option<&DialinConfig> {
         self.configs.values().find(|c| c.id == id)
     }
