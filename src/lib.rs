@@ -9,4 +9,6 @@ pub mod phone;
 pub mod request;
 pub mod urls;
 pub mod validate;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 pub mod webhook;
