@@ -8,8 +8,8 @@
 
 use daily_dialin::wasm::{
     build_create_request, build_delete_request, build_get_request, build_list_request,
-    build_update_request, errors, memory_bytes, to_curl, validate_create, validate_list_query,
-    validate_update,
+    build_update_request, convert, errors, memory_bytes, to_curl, validate_create,
+    validate_list_query, validate_update,
 };
 use js_sys::{Array, Function, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -189,6 +189,26 @@ fn hostile_structures_are_bounded() {
     let wide = eval("Array.from({ length: 20000 }, (_, i) => i)");
     let r = validate_create(wide, U);
     assert!(has(&r, "", "too_large"), "{:?}", issues(&r));
+
+    let long_key = eval("{ ['k'.repeat(300)]: 1 }");
+    assert!(has(&validate_create(long_key, U), "", "too_large"));
+    let many_keys =
+        eval("Object.fromEntries(Array.from({ length: 20000 }, (_, i) => ['k' + i, i]))");
+    let r = validate_create(many_keys, U);
+    assert!(issues(&r).iter().any(|(_, c, _)| c == "too_large"));
+    assert!(
+        issues(&r).len() < 2 * convert::MAX_NODES,
+        "{}",
+        issues(&r).len()
+    );
+    let many_bad =
+        eval("Object.fromEntries(Array.from({ length: 500 }, (_, i) => ['k' + i, Symbol()]))");
+    let r = validate_create(many_bad, U);
+    let read: Vec<_> = issues(&r)
+        .into_iter()
+        .filter(|(p, _, _)| p != "type")
+        .collect();
+    assert_eq!(read.len(), convert::MAX_ISSUES + 1, "{read:?}");
 
     let huge = eval("{ type: 'pin_dialin', phone_number: 'x'.repeat(3 * 1024 * 1024) }");
     let before = memory_bytes();

@@ -25,11 +25,15 @@ pub const TOO_LARGE: &str = "too_large";
 /// Deepest nesting accepted (the API's bodies are two levels deep).
 pub const MAX_DEPTH: usize = 32;
 /// Most values (including object keys) read from one input.
-pub const MAX_NODES: usize = 10_000;
-/// Longest string accepted, in UTF-16 code units.
-pub const MAX_STRING_UNITS: u32 = 1 << 20;
+pub const MAX_NODES: usize = 2_000;
+/// Longest string value accepted, in UTF-16 code units.
+pub const MAX_STRING_UNITS: u32 = 65_536;
+/// Longest property name accepted, in UTF-16 code units.
+pub const MAX_KEY_UNITS: u32 = 256;
 /// Most string code units (values and keys) read from one input.
-pub const MAX_TOTAL_UNITS: u64 = 1 << 22;
+pub const MAX_TOTAL_UNITS: u64 = 1 << 20;
+/// Most conversion issues reported for one input; reading stops after that.
+pub const MAX_ISSUES: usize = 50;
 
 /// The JSON data read from a JS value, and what could not be read.
 #[derive(Debug, Default)]
@@ -130,8 +134,25 @@ struct Conv {
 }
 
 impl Conv {
+    /// Records an issue; past [`MAX_ISSUES`] it records one last issue and stops the reading.
+    fn push(&mut self, issue: Issue) {
+        if self.exhausted {
+            return;
+        }
+        if self.issues.len() >= MAX_ISSUES {
+            self.exhausted = true;
+            self.issues.push(Issue::error(
+                issue.path,
+                TOO_LARGE,
+                format!("more than {MAX_ISSUES} values could not be read; the rest was not read"),
+            ));
+            return;
+        }
+        self.issues.push(issue);
+    }
+
     fn not_json(&mut self, path: &str, what: &str) {
-        self.issues.push(Issue::error(
+        self.push(Issue::error(
             path,
             code::INVALID_TYPE,
             format!("{} must be JSON data, not {what}", shown(path)),
@@ -139,7 +160,7 @@ impl Conv {
     }
 
     fn unreadable(&mut self, path: &str) {
-        self.issues.push(Issue::error(
+        self.push(Issue::error(
             path,
             code::INVALID_TYPE,
             format!(
@@ -157,7 +178,6 @@ impl Conv {
             return true;
         }
         if !self.exhausted {
-            self.exhausted = true;
             self.issues.push(Issue::error(
                 path,
                 TOO_LARGE,
@@ -165,6 +185,7 @@ impl Conv {
                     "the input is too large (more than {MAX_NODES} values or {MAX_TOTAL_UNITS} characters); the rest was not read"
                 ),
             ));
+            self.exhausted = true;
         }
         false
     }
@@ -172,7 +193,7 @@ impl Conv {
     fn string(&mut self, v: &JsValue, path: &str) -> Option<String> {
         let units = v.unchecked_ref::<js_sys::JsString>().length();
         if units > MAX_STRING_UNITS {
-            self.issues.push(too_large(path, units));
+            self.push(too_large(path, units));
             return None;
         }
         if !self.spend(path, u64::from(units)) {
@@ -219,7 +240,7 @@ impl Conv {
             return None;
         }
         if depth >= MAX_DEPTH {
-            self.issues.push(Issue::error(
+            self.push(Issue::error(
                 path,
                 TOO_LARGE,
                 format!(
@@ -277,7 +298,7 @@ impl Conv {
             }
         };
         if len > MAX_NODES as f64 {
-            self.issues.push(Issue::error(
+            self.push(Issue::error(
                 path,
                 TOO_LARGE,
                 format!("{} has more than {MAX_NODES} entries", shown(path)),
@@ -312,6 +333,18 @@ impl Conv {
         for key in keys.iter() {
             if self.exhausted {
                 break;
+            }
+            let units = key.unchecked_ref::<js_sys::JsString>().length();
+            if units > MAX_KEY_UNITS {
+                self.push(Issue::error(
+                    path,
+                    TOO_LARGE,
+                    format!(
+                        "{} has a property name of {units} characters; at most {MAX_KEY_UNITS} are accepted",
+                        shown(path)
+                    ),
+                ));
+                continue;
             }
             let Some(name) = self.string(&key, path) else {
                 continue;
