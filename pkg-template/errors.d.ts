@@ -1,5 +1,5 @@
 // Error classes of daily-dialin (see errors.js). Shared by every entry's declarations.
-import type { Issue } from './web.js';
+import type { Issue } from './node.mjs';
 
 /** Base class of every error daily-dialin throws. `instanceof` works across the ESM and CommonJS copies. */
 export declare class DailyDialinError extends Error {

@@ -77,7 +77,7 @@ write('errors.js', errorsJs);
 write('errors.cjs', esmToCjs(errorsJs, 'errors.js'));
 const errorsDts = read(template, 'errors.d.ts');
 write('errors.d.ts', errorsDts);
-write('errors.d.cts', replaceExactly(errorsDts, "from './web.js'", "from './node.cjs'", 1, 'errors.d.ts'));
+write('errors.d.cts', replaceExactly(errorsDts, "from './node.mjs'", "from './node.cjs'", 1, 'errors.d.ts'));
 
 if (existsSync(join(template, 'README.md'))) copyFileSync(join(template, 'README.md'), join(out, 'README.md'));
 
