@@ -13,9 +13,11 @@ use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
+use serde_json::Value;
+
 use crate::issue::{has_errors, Issue};
-use crate::model::{HttpRequest, RequestHeaders};
-use crate::request::{self, Built, Refused};
+use crate::model::{DialinType, HttpRequest, RequestHeaders};
+use crate::request::{self, Built, Refused, RequestOptions};
 use crate::validate::{self, code};
 use convert::{read_string, to_json, Converted};
 use errors::make_error;
@@ -161,17 +163,47 @@ fn read_id(id: &JsValue, read: &mut Converted) -> String {
     }
 }
 
+/// Reads a body and the validator options, then lets the core judge.
+fn validate(
+    body: &JsValue,
+    opts: &JsValue,
+    with_type: bool,
+    core: impl FnOnce(&Value, &validate::Options, Option<DialinType>) -> Vec<Issue>,
+) -> JsValue {
+    let mut read = to_json(body, "");
+    let o = options::validate_options(opts, with_type);
+    let issues = core(&read.value, &o.value, o.dialin_type);
+    read.absorb(o.conv);
+    report(read.merge(issues))
+}
+
+/// Reads the id and body (when the request has them) and the request options, then lets the
+/// core build the request.
+fn build(
+    what: &str,
+    id: Option<&JsValue>,
+    body: Option<&JsValue>,
+    opts: &JsValue,
+    with_type: bool,
+    core: impl FnOnce(&str, &Value, &RequestOptions, Option<DialinType>) -> Result<Built, Refused>,
+) -> Result<JsValue, JsValue> {
+    let mut read = body.map_or_else(Converted::default, |b| to_json(b, ""));
+    let id = id.map(|id| read_id(id, &mut read)).unwrap_or_default();
+    let o = options::request_options(opts, with_type);
+    let result = core(&id, &read.value, &o.value, o.dialin_type);
+    read.absorb(o.conv);
+    finish(what, read, result)
+}
+
 /// Validates a create body (any JS value) and returns every issue, errors and warnings.
 #[wasm_bindgen(js_name = validateCreate, unchecked_return_type = "ValidationReport")]
 pub fn validate_create(
     #[wasm_bindgen(unchecked_param_type = "CreateDialinConfig")] body: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] opts: JsValue,
 ) -> JsValue {
-    let mut read = to_json(&body, "");
-    let o = options::validate_options(&opts, false);
-    let core = validate::validate_create(&read.value, &o.value);
-    read.absorb(o.conv);
-    report(read.merge(core))
+    validate(&body, &opts, false, |v, o, _| {
+        validate::validate_create(v, o)
+    })
 }
 
 /// Validates an update (PUT) body; `opts.type` is the stored config's type, when known.
@@ -180,11 +212,9 @@ pub fn validate_update(
     #[wasm_bindgen(unchecked_param_type = "UpdateDialinConfig")] patch: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateUpdateOptions")] opts: JsValue,
 ) -> JsValue {
-    let mut read = to_json(&patch, "");
-    let o = options::validate_options(&opts, true);
-    let core = validate::validate_update(&read.value, o.dialin_type, &o.value);
-    read.absorb(o.conv);
-    report(read.merge(core))
+    validate(&patch, &opts, true, |v, o, t| {
+        validate::validate_update(v, t, o)
+    })
 }
 
 /// Validates a list query (`undefined` and `null` mean no filters).
@@ -192,9 +222,9 @@ pub fn validate_update(
 pub fn validate_list_query(
     #[wasm_bindgen(unchecked_optional_param_type = "ListQuery | null")] query: JsValue,
 ) -> JsValue {
-    let read = to_json(&query, "");
-    let core = validate::validate_list_query(&read.value);
-    report(read.merge(core))
+    validate(&query, &JsValue::UNDEFINED, false, |v, _, _| {
+        validate::validate_list_query(v)
+    })
 }
 
 /// Builds `POST /domain-dialin-config`; throws a `ValidationError` when the body is invalid.
@@ -203,11 +233,14 @@ pub fn build_create_request(
     #[wasm_bindgen(unchecked_param_type = "CreateDialinConfig")] body: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let mut read = to_json(&body, "");
-    let o = options::request_options(&opts, false);
-    let result = request::build_create(&read.value, &o.value);
-    read.absorb(o.conv);
-    finish("create request", read, result)
+    build(
+        "create request",
+        None,
+        Some(&body),
+        &opts,
+        false,
+        |_, v, o, _| request::build_create(v, o),
+    )
 }
 
 /// Builds `PUT /domain-dialin-config/:id`; throws a `ValidationError` when the patch is invalid.
@@ -217,26 +250,14 @@ pub fn build_update_request(
     #[wasm_bindgen(unchecked_param_type = "UpdateDialinConfig")] patch: JsValue,
     #[wasm_bindgen(unchecked_param_type = "UpdateRequestOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let mut read = to_json(&patch, "");
-    let id = read_id(&id, &mut read);
-    let o = options::request_options(&opts, true);
-    let result = request::build_update(&id, &read.value, o.dialin_type, &o.value);
-    read.absorb(o.conv);
-    finish("update request", read, result)
-}
-
-fn by_id(
-    what: &str,
-    id: &JsValue,
-    opts: &JsValue,
-    build: fn(&str, &request::RequestOptions) -> Result<Built, Refused>,
-) -> Result<JsValue, JsValue> {
-    let mut read = Converted::default();
-    let id = read_id(id, &mut read);
-    let o = options::request_options(opts, false);
-    let result = build(&id, &o.value);
-    read.absorb(o.conv);
-    finish(what, read, result)
+    build(
+        "update request",
+        Some(&id),
+        Some(&patch),
+        &opts,
+        true,
+        |id, v, o, t| request::build_update(id, v, t, o),
+    )
 }
 
 /// Builds `GET /domain-dialin-config/:id`.
@@ -245,7 +266,14 @@ pub fn build_get_request(
     #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
-    by_id("get request", &id, &opts, request::build_get)
+    build(
+        "get request",
+        Some(&id),
+        None,
+        &opts,
+        false,
+        |id, _, o, _| request::build_get(id, o),
+    )
 }
 
 /// Builds `DELETE /domain-dialin-config/:id`.
@@ -254,7 +282,14 @@ pub fn build_delete_request(
     #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
-    by_id("delete request", &id, &opts, request::build_delete)
+    build(
+        "delete request",
+        Some(&id),
+        None,
+        &opts,
+        false,
+        |id, _, o, _| request::build_delete(id, o),
+    )
 }
 
 /// Builds `GET /domain-dialin-config?…` (`undefined` and `null` mean no filters).
@@ -263,22 +298,25 @@ pub fn build_list_request(
     #[wasm_bindgen(unchecked_param_type = "ListQuery | null | undefined")] query: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let mut read = to_json(&query, "");
-    let o = options::request_options(&opts, false);
-    let result = request::build_list(&read.value, &o.value);
-    read.absorb(o.conv);
-    finish("list request", read, result)
+    build(
+        "list request",
+        None,
+        Some(&query),
+        &opts,
+        false,
+        |_, v, o, _| request::build_list(v, o),
+    )
 }
 
 fn field<'v>(
-    m: &'v serde_json::Map<String, serde_json::Value>,
+    m: &'v serde_json::Map<String, Value>,
     key: &str,
     required: bool,
     issues: &mut Vec<Issue>,
 ) -> Option<&'v str> {
     match m.get(key) {
-        Some(serde_json::Value::String(s)) => Some(s),
-        None | Some(serde_json::Value::Null) if !required => None,
+        Some(Value::String(s)) => Some(s),
+        None | Some(Value::Null) if !required => None,
         _ => {
             issues.push(Issue::error(
                 key,
@@ -295,7 +333,6 @@ fn field<'v>(
 
 /// Reads an `HttpRequest` back from JS (for `toCurl`), reporting wrong shapes as issues.
 fn read_request(read: &mut Converted) -> Option<HttpRequest> {
-    use serde_json::Value;
     let value = std::mem::take(&mut read.value);
     let Value::Object(m) = value else {
         read.issues.push(Issue::error(
