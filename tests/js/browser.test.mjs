@@ -3,9 +3,10 @@
 // kind of init() input. Both are served by a node http server on 127.0.0.1 (random port).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, pack, project, tool, serve, launchChromium, pageResult } from './helpers.mjs';
+import { BIN, tempDir, pack, project, tool, serve, launchChromium, pageResult } from './helpers.mjs';
 
 const CATCH_ALL = `<link rel="icon" href="data:,">
 <script>
@@ -84,6 +85,32 @@ test('(d) Vite build of an app importing daily-dialin runs in headless Chromium'
     assert.ok(server.requests.some((p) => p.endsWith('.wasm')));
   } finally {
     await server.close();
+  }
+});
+
+test('(d) the same app under the Vite dev server', async () => {
+  const dir = project(tmp.dir, 'vite-dev', tarball, {
+    'index.html': `<!doctype html><html><head><meta charset="utf-8"><title>vite dev</title>${CATCH_ALL}</head>
+<body><script type="module" src="/main.js"></script></body></html>`,
+    'main.js': APP(''),
+    'vite.config.mjs': `export default { clearScreen: false, server: { host: '127.0.0.1', port: 0 } };`,
+  });
+  const vite = spawn(join(BIN, 'vite'), [], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      const seen = (chunk) => {
+        out += chunk;
+        const m = /Local:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out.replace(/\x1b\[[0-9;]*m/g, ''));
+        if (m) resolve(m[1]);
+      };
+      vite.stdout.on('data', seen);
+      vite.stderr.on('data', seen);
+      vite.once('exit', (code) => reject(new Error(`vite exited with ${code}:\n${out}`)));
+    });
+    check(await pageResult(browser, `${url}/`));
+  } finally {
+    vite.kill();
   }
 });
 

@@ -2,9 +2,9 @@
 // `import` and `require` (no init step), and what the tarball contains.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, pack, project, node } from './helpers.mjs';
+import { ROOT, tempDir, pack, project, node } from './helpers.mjs';
 
 let tmp, tarball, files, dir;
 
@@ -81,7 +81,12 @@ before(() => {
 after(() => tmp?.cleanup());
 
 test('the tarball holds the entries, one wasm and nothing else', () => {
+  // Another branch adds the Node-only emulator entry; it comes with its declarations.
+  const emulator = existsSync(join(ROOT, 'pkg-template', 'emulator.mjs'))
+    ? ['emulator.mjs', ...(existsSync(join(ROOT, 'pkg-template', 'emulator.d.mts')) ? ['emulator.d.mts'] : [])]
+    : [];
   assert.deepEqual(files, [
+    ...emulator,
     'README.md',
     'daily_dialin_bg.wasm',
     'errors.cjs',
@@ -97,7 +102,7 @@ test('the tarball holds the entries, one wasm and nothing else', () => {
     'web-glue.js',
     'web.d.ts',
     'web.js',
-  ]);
+  ].sort());
 });
 
 test('package.json: exports with types first, sideEffects, engines', () => {
@@ -108,6 +113,7 @@ test('package.json: exports with types first, sideEffects, engines', () => {
   assert.match(pkg.version, /^\d+\.\d+\.\d+/);
   const dot = pkg.exports['.'];
   assert.deepEqual(Object.keys(dot), ['node', 'default']);
+  assert.deepEqual(Object.keys(pkg.exports).filter((k) => k !== './emulator'), ['.', './daily_dialin_bg.wasm', './package.json']);
   for (const leaf of [dot.node.import, dot.node.require, dot.default]) {
     assert.equal(Object.keys(leaf)[0], 'types', JSON.stringify(leaf));
   }
