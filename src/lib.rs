@@ -10,4 +10,6 @@ pub mod request;
 pub mod retry;
 pub mod urls;
 pub mod validate;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 pub mod webhook;

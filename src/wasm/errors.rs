@@ -1,0 +1,60 @@
+//! JS error classes for thrown errors.
+//!
+//! The classes live in JS (`pkg-template/errors.js`, one file, shared by every entry). Each entry
+//! hands them to the module at load time through [`register_error_classes`]; Rust code then builds
+//! errors by class name with [`make_error`]. Contract with errors.js: a class is constructed as
+//! `new Class(message, props)` and every prop is also set on the instance afterwards, so a class
+//! does not have to read `props` itself. When a class is not registered (a test calling the
+//! exports directly, or an entry that forgot), the error is a plain `Error` whose `name` is the
+//! class name, with the same props.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+
+use super::js;
+
+thread_local! {
+    static CLASSES: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+/// Stores the error classes (an object mapping class names to constructors). Called by the package
+/// entries right after the module is instantiated; not part of the public API.
+#[wasm_bindgen(js_name = __registerErrorClasses, skip_typescript)]
+pub fn register_error_classes(classes: JsValue) {
+    let classes = (classes.is_object() || classes.is_function()).then_some(classes);
+    CLASSES.with(|c| {
+        if let Ok(mut slot) = c.try_borrow_mut() {
+            *slot = classes;
+        }
+    });
+}
+
+fn registered(class: &str) -> Option<JsValue> {
+    let classes = CLASSES.with(|c| c.try_borrow().ok().and_then(|s| s.clone()))?;
+    js::get(&classes, &JsValue::from_str(class))
+        .ok()
+        .filter(JsValue::is_function)
+}
+
+/// Builds an instance of the registered error class `class` (falling back to a plain `Error` with
+/// `name` set) with `message` and the given own properties. Never throws and never panics.
+pub fn make_error(class: &str, message: &str, props: &[(&str, JsValue)]) -> JsValue {
+    let bag = js::object(props);
+    let built = registered(class).and_then(|ctor| {
+        let args = js_sys::Array::of2(&JsValue::from_str(message), &bag);
+        js::construct(&ctor, &args).ok()
+    });
+    let err = match built {
+        Some(e) if e.is_object() => e,
+        _ => {
+            let e = js_sys::Error::new(message);
+            e.set_name(class);
+            e.into()
+        }
+    };
+    for (k, v) in props {
+        let _ = js::set(&err, &JsValue::from_str(k), v);
+    }
+    err
+}
