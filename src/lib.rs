@@ -3,6 +3,7 @@
 //!
 //! The pure core (everything except `wasm`) has no I/O and is tested natively with `cargo test`.
 
+pub mod emulator;
 pub mod issue;
 pub mod model;
 pub mod phone;

@@ -1,0 +1,511 @@
+//! The stored configs and the rules of `/v1/domain-dialin-config`: create, update, get, delete
+//! and list, with the crate's validators as the only source of field rules.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::http::{invalid_issues, Reply};
+use super::ids::{new_secret, unique_uuid, Random};
+use crate::issue::has_errors;
+use crate::model::{
+    CreateDialinConfig, DialinConfig, DialinConfigPage, DialinConfigSettings, DialinType,
+    UpdateDialinConfig,
+};
+use crate::validate::{self, Options};
+
+/// Current `export_state` format.
+pub const STATE_VERSION: u32 = 1;
+/// Deleted ids kept so that they still work as list cursors (the most recent ones).
+pub(crate) const MAX_TOMBSTONES: usize = 1000;
+/// Daily's default and maximum page size.
+const DEFAULT_LIMIT: usize = 100;
+
+/// The literal `status` of a successful DELETE. Daily documents `{ "status": string }` without
+/// the value (daily-api.md Q5); `"deleted"` is our guess.
+pub const DELETE_STATUS: &str = "deleted";
+
+/// Configs keyed by creation sequence number (the list order key), plus tombstones.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Store {
+    configs: BTreeMap<u64, DialinConfig>,
+    /// seq -> id of deleted configs, newest `MAX_TOMBSTONES` only.
+    deleted: BTreeMap<u64, String>,
+    next_seq: u64,
+}
+
+/// One stored config in the exported state.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredConfig {
+    seq: u64,
+    #[serde(flatten)]
+    config: DialinConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Tombstone {
+    seq: u64,
+    id: String,
+}
+
+/// The persisted state (`export_state` / `import_state`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct State {
+    version: u32,
+    next_seq: u64,
+    configs: Vec<StoredConfig>,
+    #[serde(default)]
+    deleted: Vec<Tombstone>,
+}
+
+/// The SIP URI of the config created with sequence number `seq`: `static-address--<seq>@<domain>`.
+fn sip_uri(seq: u64, sip_domain: &str) -> String {
+    format!("static-address--{seq}@{sip_domain}")
+}
+
+fn sip_username(uri: &str) -> &str {
+    let uri = uri.strip_prefix("sip:").unwrap_or(uri);
+    uri.split_once('@').map_or(uri, |(user, _)| user)
+}
+
+/// The config and its type as a create body (`sip_uri` left out), for re-validation on import.
+fn as_create_body(c: &DialinConfig) -> Value {
+    let mut m = match serde_json::to_value(&c.config) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    m.remove("sip_uri");
+    m.insert("type".into(), Value::from(c.dialin_type.as_str()));
+    Value::Object(m)
+}
+
+/// The filters and page of a validated list query.
+#[derive(Debug, Default)]
+struct ListQuery {
+    limit: usize,
+    starting_after: Option<String>,
+    ending_before: Option<String>,
+    phone_number: Option<String>,
+    phone_numbers: Vec<String>,
+    sip_username: Option<String>,
+    name_prefix: Option<String>,
+    dialin_type: Option<DialinType>,
+}
+
+impl ListQuery {
+    fn matches(&self, c: &DialinConfig) -> bool {
+        let phone = c.config.phone_number.as_deref();
+        self.phone_number
+            .as_deref()
+            .is_none_or(|p| phone == Some(p))
+            && (self.phone_numbers.is_empty()
+                || phone.is_some_and(|p| self.phone_numbers.iter().any(|n| p.contains(n.as_str()))))
+            && self.sip_username.as_deref().is_none_or(|u| {
+                c.config
+                    .sip_uri
+                    .as_deref()
+                    .is_some_and(|s| sip_username(s) == u)
+            })
+            && self.name_prefix.as_deref().is_none_or(|n| {
+                c.config
+                    .name_prefix
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with(n))
+            })
+            && self.dialin_type.is_none_or(|t| c.dialin_type == t)
+    }
+}
+
+/// Turns decoded query pairs into the JSON object `validate_list_query` reads, then into a
+/// [`ListQuery`]. `limit` is passed as a number when it reads as one. A repeated parameter is an
+/// error, except `phone_numbers`, whose repeats are joined with commas.
+fn parse_list_query(pairs: &[(String, String)]) -> Result<ListQuery, Reply> {
+    let mut m = Map::new();
+    for (k, v) in pairs {
+        let value = if k == "limit" {
+            v.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .and_then(serde_json::Number::from_f64)
+                .map_or_else(|| Value::from(v.as_str()), Value::Number)
+        } else {
+            Value::from(v.as_str())
+        };
+        match m.get_mut(k) {
+            Some(Value::String(prev)) if k == "phone_numbers" => {
+                prev.push(',');
+                prev.push_str(v);
+            }
+            Some(_) => {
+                return Err(Reply::invalid(&format!(
+                    "{k}: the parameter is given more than once"
+                )))
+            }
+            None => {
+                m.insert(k.clone(), value);
+            }
+        }
+    }
+    let query = Value::Object(m);
+    let issues = validate::validate_list_query(&query);
+    if has_errors(&issues) {
+        return Err(invalid_issues(&issues));
+    }
+    let text = |k: &str| query.get(k).and_then(Value::as_str).map(str::to_string);
+    Ok(ListQuery {
+        limit: query
+            .get("limit")
+            .and_then(Value::as_f64)
+            .map_or(DEFAULT_LIMIT, |f| f as usize),
+        starting_after: text("starting_after"),
+        ending_before: text("ending_before"),
+        phone_number: text("phone_number"),
+        phone_numbers: text("phone_numbers")
+            .map(|s| {
+                s.split(',')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        sip_username: text("sip_username"),
+        name_prefix: text("name_prefix"),
+        dialin_type: text("type").and_then(|t| DialinType::parse(&t)),
+    })
+}
+
+impl Store {
+    pub fn len(&self) -> usize {
+        self.configs.len()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&DialinConfig> {
+        self.configs.values().find(|c| c.id == id)
+    }
+
+    fn seq_of(&self, id: &str) -> Option<u64> {
+        self.configs
+            .iter()
+            .find(|(_, c)| c.id == id)
+            .map(|(s, _)| *s)
+    }
+
+    /// The sequence number of a live or recently deleted config, for cursors.
+    fn cursor_seq(&self, id: &str) -> Option<u64> {
+        self.seq_of(id).or_else(|| {
+            self.deleted
+                .iter()
+                .find(|(_, d)| d.as_str() == id)
+                .map(|(s, _)| *s)
+        })
+    }
+
+    fn id_taken(&self, id: &str) -> bool {
+        self.cursor_seq(id).is_some()
+    }
+
+    /// A 400 when `phone` already belongs to a config other than `except`.
+    fn phone_conflict(&self, phone: Option<&str>, except: Option<&str>) -> Result<(), Reply> {
+        let Some(phone) = phone else {
+            return Ok(());
+        };
+        match self
+            .configs
+            .values()
+            .find(|c| c.config.phone_number.as_deref() == Some(phone) && Some(c.id.as_str()) != except)
+        {
+            Some(other) => Err(Reply::invalid(&format!(
+                "phone_number: {phone} is already used by the {} config {}; a number belongs to at most one config (delete that one first)",
+                other.dialin_type.as_str(),
+                other.id
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// `POST /domain-dialin-config`.
+    pub fn create(
+        &mut self,
+        body: &Value,
+        opts: &Options,
+        sip_domain: &str,
+        rng: &mut dyn Random,
+    ) -> Result<DialinConfig, Reply> {
+        let issues = validate::validate_create(body, opts);
+        if has_errors(&issues) {
+            return Err(invalid_issues(&issues));
+        }
+        let parsed: CreateDialinConfig = serde_json::from_value(body.clone())
+            .map_err(|_| Reply::invalid("the body does not describe a dial-in config"))?;
+        let seq = self.next_seq;
+        let (dialin_type, config) = match parsed {
+            CreateDialinConfig::PinlessDialin(f) => (
+                DialinType::PinlessDialin,
+                DialinConfigSettings {
+                    phone_number: f.phone_number,
+                    name_prefix: f.name_prefix,
+                    hmac: Some(f.hmac.unwrap_or_else(|| new_secret(rng))),
+                    room_creation_api: Some(f.room_creation_api),
+                    hold_music_url: f.hold_music_url,
+                    timeout_config: f.timeout_config,
+                    ivr_greeting: None,
+                    sip_uri: Some(sip_uri(seq, sip_domain)),
+                },
+            ),
+            CreateDialinConfig::PinDialin(f) => (
+                DialinType::PinDialin,
+                DialinConfigSettings {
+                    phone_number: Some(f.phone_number),
+                    name_prefix: f.name_prefix,
+                    ivr_greeting: f.ivr_greeting,
+                    ..Default::default()
+                },
+            ),
+        };
+        self.phone_conflict(config.phone_number.as_deref(), None)?;
+        let id = unique_uuid(rng, |id| self.id_taken(id));
+        let stored = DialinConfig {
+            id,
+            dialin_type,
+            config,
+        };
+        self.configs.insert(seq, stored.clone());
+        self.next_seq = seq.saturating_add(1);
+        Ok(stored)
+    }
+
+    /// `PUT /domain-dialin-config/:id`: present fields replace, omitted ones (and `hmac`) stay.
+    pub fn update(
+        &mut self,
+        id: &str,
+        body: &Value,
+        opts: &Options,
+    ) -> Result<DialinConfig, Reply> {
+        let seq = self.seq_of(id).ok_or_else(|| not_found(id))?;
+        let dialin_type = self.configs.get(&seq).map(|c| c.dialin_type);
+        let issues = validate::validate_update(body, dialin_type, opts);
+        if has_errors(&issues) {
+            return Err(invalid_issues(&issues));
+        }
+        let patch: UpdateDialinConfig = serde_json::from_value(body.clone())
+            .map_err(|_| Reply::invalid("the body does not describe a dial-in config update"))?;
+        self.phone_conflict(patch.phone_number.as_deref(), Some(id))?;
+        let stored = self.configs.get_mut(&seq).ok_or_else(|| not_found(id))?;
+        let c = &mut stored.config;
+        let UpdateDialinConfig {
+            phone_number,
+            name_prefix,
+            hmac,
+            room_creation_api,
+            hold_music_url,
+            timeout_config,
+            ivr_greeting,
+        } = patch;
+        c.phone_number = phone_number.or(c.phone_number.take());
+        c.name_prefix = name_prefix.or(c.name_prefix.take());
+        c.hmac = hmac.or(c.hmac.take());
+        c.room_creation_api = room_creation_api.or(c.room_creation_api.take());
+        c.hold_music_url = hold_music_url.or(c.hold_music_url.take());
+        c.timeout_config = timeout_config.or(c.timeout_config.take());
+        c.ivr_greeting = ivr_greeting.or(c.ivr_greeting.take());
+        Ok(stored.clone())
+    }
+
+    /// `DELETE /domain-dialin-config/:id`. The id stays usable as a list cursor.
+    pub fn delete(&mut self, id: &str) -> Result<(), Reply> {
+        let seq = self.seq_of(id).ok_or_else(|| not_found(id))?;
+        self.configs.remove(&seq);
+        self.deleted.insert(seq, id.to_string());
+        while self.deleted.len() > MAX_TOMBSTONES {
+            self.deleted.pop_first();
+        }
+        Ok(())
+    }
+
+    /// `GET /domain-dialin-config`: newest first, filtered, then paged by cursor.
+    pub fn list(&self, pairs: &[(String, String)]) -> Result<DialinConfigPage, Reply> {
+        let q = parse_list_query(pairs)?;
+        let cursor = |param: &str, id: &Option<String>| -> Result<Option<u64>, Reply> {
+            match id.as_deref() {
+                None => Ok(None),
+                Some("OLDEST") if param == "ending_before" => Ok(Some(u64::MAX)),
+                Some(id) => self.cursor_seq(id).map(Some).ok_or_else(|| {
+                    Reply::invalid(&format!(
+                        "{param}: no config has the id {id}; pass an id from a previous page"
+                    ))
+                }),
+            }
+        };
+        let after = cursor("starting_after", &q.starting_after)?;
+        let before = cursor("ending_before", &q.ending_before)?;
+        let matching: Vec<(u64, &DialinConfig)> = self
+            .configs
+            .iter()
+            .rev()
+            .filter(|(_, c)| q.matches(c))
+            .map(|(s, c)| (*s, c))
+            .collect();
+        let total_count = matching.len() as u64;
+        let page: Vec<DialinConfig> = match (after, before) {
+            (Some(a), _) => matching
+                .iter()
+                .filter(|(s, _)| *s < a)
+                .take(q.limit)
+                .map(|(_, c)| (*c).clone())
+                .collect(),
+            (None, Some(b)) => {
+                // The `limit` configs just newer than the cursor (`OLDEST`: the oldest page).
+                let newer: Vec<&DialinConfig> = matching
+                    .iter()
+                    .filter(|(s, _)| b == u64::MAX || *s > b)
+                    .map(|(_, c)| *c)
+                    .collect();
+                let skip = newer.len().saturating_sub(q.limit);
+                newer.into_iter().skip(skip).cloned().collect()
+            }
+            (None, None) => matching
+                .iter()
+                .take(q.limit)
+                .map(|(_, c)| (*c).clone())
+                .collect(),
+        };
+        Ok(DialinConfigPage {
+            total_count,
+            data: page,
+        })
+    }
+
+    /// The pinless or pin config that answers calls to `number`.
+    pub fn by_phone(&self, number: &str) -> Option<&DialinConfig> {
+        self.configs
+            .values()
+            .find(|c| c.config.phone_number.as_deref() == Some(number))
+    }
+
+    /// The config whose `sip_uri` is `uri` (a `sip:` scheme prefix is ignored).
+    pub fn by_sip_uri(&self, uri: &str) -> Option<&DialinConfig> {
+        let uri = uri.strip_prefix("sip:").unwrap_or(uri);
+        self.configs
+            .values()
+            .find(|c| c.config.sip_uri.as_deref() == Some(uri))
+    }
+
+    pub fn export(&self) -> String {
+        let state = State {
+            version: STATE_VERSION,
+            next_seq: self.next_seq,
+            configs: self
+                .configs
+                .iter()
+                .map(|(seq, c)| StoredConfig {
+                    seq: *seq,
+                    config: c.clone(),
+                })
+                .collect(),
+            deleted: self
+                .deleted
+                .iter()
+                .map(|(seq, id)| Tombstone {
+                    seq: *seq,
+                    id: id.clone(),
+                })
+                .collect(),
+        };
+        serde_json::to_string(&state).unwrap_or_else(|_| "{}".to_string())
+    }
+
+    /// Reads an exported state, checking what the API would have enforced: every config passes
+    /// `validate_create` under `opts`, ids, sequence numbers and phone numbers are unique.
+    pub fn import(json: &str, opts: &Options) -> Result<Store, String> {
+        let state: State =
+            serde_json::from_str(json).map_err(|e| format!("the state is not readable: {e}"))?;
+        if state.version != STATE_VERSION {
+            return Err(format!(
+                "state version {} is not supported (expected {STATE_VERSION})",
+                state.version
+            ));
+        }
+        let mut store = Store {
+            next_seq: state.next_seq,
+            ..Store::default()
+        };
+        for s in state.configs {
+            let c = s.config;
+            if let Some(issue) = validate::check_id("id", &c.id) {
+                return Err(format!("config {:?}: {}", c.id, issue.message));
+            }
+            let issues = validate::validate_create(&as_create_body(&c), opts);
+            if has_errors(&issues) {
+                return Err(format!(
+                    "config {}: {}",
+                    c.id,
+                    super::http::issues_info(&issues)
+                ));
+            }
+            if store.id_taken(&c.id) {
+                return Err(format!("config {}: the id appears twice", c.id));
+            }
+            if store.configs.contains_key(&s.seq) {
+                return Err(format!("config {}: seq {} appears twice", c.id, s.seq));
+            }
+            if c.config.sip_uri.is_some()
+                && store
+                    .configs
+                    .values()
+                    .any(|o| o.config.sip_uri == c.config.sip_uri)
+            {
+                return Err(format!("config {}: its sip_uri is used twice", c.id));
+            }
+            if store
+                .phone_conflict(c.config.phone_number.as_deref(), None)
+                .is_err()
+            {
+                return Err(format!("config {}: its phone_number is used twice", c.id));
+            }
+            store.next_seq = store.next_seq.max(s.seq.saturating_add(1));
+            store.configs.insert(s.seq, c);
+        }
+        for t in state.deleted {
+            if !store.id_taken(&t.id) && !store.configs.contains_key(&t.seq) {
+                store.deleted.insert(t.seq, t.id);
+            }
+        }
+        while store.deleted.len() > MAX_TOMBSTONES {
+            store.deleted.pop_first();
+        }
+        Ok(store)
+    }
+}
+
+fn not_found(id: &str) -> Reply {
+    Reply::not_found(&format!("no dial-in config with id {id}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sip_usernames() {
+        assert_eq!(
+            sip_username("sip:static-address--3@x.sip"),
+            "static-address--3"
+        );
+        assert_eq!(sip_username("static-address--3@x"), "static-address--3");
+        assert_eq!(sip_username("nouser"), "nouser");
+    }
+
+    #[test]
+    fn limit_parsing() {
+        let q = |s: &str| parse_list_query(&[("limit".to_string(), s.to_string())]);
+        assert_eq!(q("5").unwrap().limit, 5);
+        assert!(q("0").is_err());
+        assert!(q("101").is_err());
+        assert!(q("2.5").is_err());
+        assert!(q("abc").is_err());
+        assert!(q("NaN").is_err());
+        assert!(q("").is_err());
+    }
+}
