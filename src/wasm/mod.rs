@@ -10,6 +10,8 @@ mod js;
 pub mod options;
 pub mod client;
 pub mod webhook;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 
 use serde::Serialize;
 use tsify::Tsify;

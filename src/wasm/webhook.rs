@@ -244,13 +244,21 @@ pub fn generate_hmac_secret() -> Result<String, JsValue> {
 
 /// `N` random bytes from the platform's `crypto.getRandomValues`.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
+    let mut out = [0u8; N];
+    fill_random(&mut out)?;
+    Ok(out)
+}
+
+/// Fills `out` from `crypto.getRandomValues` (at most 65536 bytes at a time, as the API allows).
+pub fn fill_random(out: &mut [u8]) -> Result<(), JsValue> {
     let crypto = get(&js_sys::global(), "crypto");
     let f: Function = get(&crypto, "getRandomValues")
         .dyn_into()
         .map_err(|_| usage("crypto.getRandomValues is not available in this runtime"))?;
-    let buf = Uint8Array::new_with_length(N as u32);
-    f.call1(&crypto, &buf)?;
-    let mut out = [0u8; N];
-    buf.copy_to(&mut out);
-    Ok(out)
+    for chunk in out.chunks_mut(65536) {
+        let buf = Uint8Array::new_with_length(chunk.len() as u32);
+        f.call1(&crypto, &buf)?;
+        buf.copy_to(chunk);
+    }
+    Ok(())
 }
