@@ -14,3 +14,72 @@ export declare class ValidationError extends DailyDialinError {
   issues: Issue[];
   toJSON(): { name: string; message: string; issues: Issue[] };
 }
+
+/** Fields every request error carries (never the API key). */
+interface RequestErrorFields {
+  /** HTTP method of the request. */
+  method?: string;
+  /** URL path of the request, e.g. `/v1/domain-dialin-config/abc`. */
+  path?: string;
+  /** Attempts made, including retries. */
+  attempts?: number;
+  /** Whether another attempt could succeed. */
+  retryable?: boolean;
+}
+
+/** Daily's error kinds, from its `error` field (or the status when the body has none). */
+export type DailyApiErrorKind =
+  | 'authentication' | 'authorization_header' | 'forbidden' | 'invalid_request' | 'json_parsing'
+  | 'not_found' | 'rate_limit' | 'server' | 'unexpected_response' | 'unknown';
+
+/** Daily answered with an error status. */
+export declare class DailyApiError extends DailyDialinError implements RequestErrorFields {
+  status?: number;
+  /** Daily's stable error type, e.g. `not-found`; undefined when the body was not JSON. */
+  error?: string;
+  /** Daily's human text; may be absent. */
+  info?: string;
+  kind: DailyApiErrorKind;
+  method?: string;
+  path?: string;
+  attempts?: number;
+  retryable?: boolean;
+  /** For a create after an ambiguous failure: whether it may have been applied. */
+  maybeApplied?: boolean;
+}
+
+/** The request failed on the network. */
+export declare class NetworkError extends DailyDialinError implements RequestErrorFields {
+  method?: string;
+  path?: string;
+  attempts?: number;
+  retryable?: boolean;
+  /** Whether the request may have reached the server. */
+  maybeSent?: boolean;
+  maybeApplied?: boolean;
+}
+
+/** No complete response within the per-attempt timeout. */
+export declare class TimeoutError extends DailyDialinError implements RequestErrorFields {
+  method?: string;
+  path?: string;
+  attempts?: number;
+  retryable?: boolean;
+  timeoutMs?: number;
+  maybeApplied?: boolean;
+}
+
+/** The caller's AbortSignal aborted the call. */
+export declare class AbortError extends DailyDialinError implements RequestErrorFields {
+  method?: string;
+  path?: string;
+  attempts?: number;
+  retryable?: boolean;
+}
+
+/** A pinless webhook was rejected. */
+export declare class WebhookVerificationError extends DailyDialinError {
+  reason:
+    | 'missing_signature' | 'missing_timestamp' | 'bad_timestamp' | 'timestamp_too_old'
+    | 'timestamp_in_future' | 'bad_secret' | 'signature_mismatch' | 'bad_payload';
+}

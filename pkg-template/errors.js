@@ -60,3 +60,88 @@ export class ValidationError extends DailyDialinError {
   }
 }
 brand(ValidationError, 'ValidationError');
+
+function copyFields(target, props, keys) {
+  for (const k of keys) {
+    if (props && typeof props === 'object' && k in props) target[k] = props[k];
+  }
+}
+
+function fields(err, keys) {
+  const out = {};
+  for (const k of keys) if (err[k] !== undefined) out[k] = err[k];
+  return out;
+}
+
+const REQUEST_FIELDS = ['method', 'path', 'attempts', 'retryable'];
+const API_FIELDS = ['status', 'error', 'info', 'kind', ...REQUEST_FIELDS, 'maybeApplied'];
+
+/**
+ * Daily answered with an error status. `status`, `error` (Daily's stable type, e.g. `not-found`),
+ * `info` (human text, may be absent), `kind` (`authentication`, `authorization_header`, `forbidden`,
+ * `invalid_request`, `json_parsing`, `not_found`, `rate_limit`, `server`, `unexpected_response`,
+ * `unknown`), `retryable`, and the request's `method` and `path` (never the key).
+ */
+export class DailyApiError extends DailyDialinError {
+  constructor(message, props) {
+    super(message, props);
+    copyFields(this, props, API_FIELDS);
+  }
+
+  toJSON() {
+    return { ...super.toJSON(), ...fields(this, API_FIELDS) };
+  }
+}
+brand(DailyApiError, 'DailyApiError');
+
+/** The request failed on the network (`maybeSent`: whether it may have reached the server). */
+export class NetworkError extends DailyDialinError {
+  constructor(message, props) {
+    super(message, props);
+    copyFields(this, props, [...REQUEST_FIELDS, 'maybeSent', 'maybeApplied']);
+  }
+
+  toJSON() {
+    return { ...super.toJSON(), ...fields(this, [...REQUEST_FIELDS, 'maybeSent', 'maybeApplied']) };
+  }
+}
+brand(NetworkError, 'NetworkError');
+
+/** No complete response arrived within the per-attempt timeout (`timeoutMs`). */
+export class TimeoutError extends DailyDialinError {
+  constructor(message, props) {
+    super(message, props);
+    copyFields(this, props, [...REQUEST_FIELDS, 'timeoutMs', 'maybeApplied']);
+  }
+
+  toJSON() {
+    return { ...super.toJSON(), ...fields(this, [...REQUEST_FIELDS, 'timeoutMs', 'maybeApplied']) };
+  }
+}
+brand(TimeoutError, 'TimeoutError');
+
+/** The caller's AbortSignal aborted the call (also during the wait between retries). */
+export class AbortError extends DailyDialinError {
+  constructor(message, props) {
+    super(message, props);
+    copyFields(this, props, REQUEST_FIELDS);
+  }
+
+  toJSON() {
+    return { ...super.toJSON(), ...fields(this, REQUEST_FIELDS) };
+  }
+}
+brand(AbortError, 'AbortError');
+
+/** A pinless webhook was rejected; `reason` is a stable code such as `signature_mismatch`. */
+export class WebhookVerificationError extends DailyDialinError {
+  constructor(message, props) {
+    super(message, props);
+    copyFields(this, props, ['reason']);
+  }
+
+  toJSON() {
+    return { ...super.toJSON(), reason: this.reason };
+  }
+}
+brand(WebhookVerificationError, 'WebhookVerificationError');

@@ -8,6 +8,10 @@ pub mod convert;
 pub mod errors;
 mod js;
 pub mod options;
+pub mod client;
+pub mod webhook;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 
 use serde::Serialize;
 use tsify::Tsify;
@@ -112,7 +116,7 @@ fn report(issues: Vec<Issue>) -> JsValue {
 }
 
 /// A `ValidationError` carrying `issues` (which hold at least one error).
-fn validation_error(what: &str, issues: &[Issue]) -> JsValue {
+pub(crate) fn validation_error(what: &str, issues: &[Issue]) -> JsValue {
     let errors: Vec<&Issue> = issues.iter().filter(|i| i.is_error()).collect();
     let mut message = format!("invalid {what}");
     if let Some(first) = errors.first() {

@@ -1,0 +1,699 @@
+//! `DailyDialinClient`: sends the core's built requests with fetch (gloo-net builds the requests and
+//! reads the responses), with typed errors, retries, per-attempt timeouts, cancellation and
+//! exactly-once create. All decisions come from the pure core (`request`, `retry`); this file only
+//! does the waiting and the I/O.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+
+use gloo_net::http::{Method as HttpMethod, RequestBuilder, Response};
+use js_sys::{Function, Promise, Reflect};
+use serde_json::Value;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{AbortController, AbortSignal};
+
+use super::convert::{read_string, to_json};
+use super::errors::make_error;
+use super::options;
+use crate::issue::Issue;
+use crate::model::{DialinType, HttpRequest};
+use crate::request::{self, Built, RequestOptions};
+use crate::retry::{self, Failure, Method, Next};
+use crate::validate::code;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(cb: &JsValue, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+    #[wasm_bindgen(js_namespace = Math, js_name = random)]
+    fn math_random() -> f64;
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now() -> f64;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const CLIENT_TYPES: &'static str = r#"
+/** Options of `new DailyDialinClient(...)`. */
+export interface ClientOptions extends RequestOptions {
+    /** Retries after the first attempt (default 2). */
+    maxRetries?: number;
+    /** Per-attempt timeout in milliseconds (default 30000). */
+    timeoutMs?: number;
+    /** A fetch implementation to use instead of the global `fetch`. */
+    fetch?: (request: Request) => Promise<Response>;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+    /** Cancels the call, including the wait between retries. */
+    signal?: AbortSignal;
+}
+
+/** Options of `update`. */
+export interface UpdateCallOptions extends CallOptions {
+    /** The stored config's type, when the client has not seen it yet. */
+    type?: DialinType;
+}
+"#;
+
+struct Inner {
+    opts: RequestOptions,
+    max_retries: u32,
+    timeout_ms: f64,
+    fetch: Option<Function>,
+    /// Types of configs this client has seen, so updates can check applicability (R4).
+    types: RefCell<HashMap<String, DialinType>>,
+}
+
+/// A client for `/v1/domain-dialin-config`. The API key stays inside WebAssembly memory: it is
+/// sent only in the `Authorization` header and never appears in errors, logs or `JSON.stringify`.
+#[wasm_bindgen]
+pub struct DailyDialinClient {
+    inner: Rc<Inner>,
+}
+
+/// How one attempt failed.
+enum Fail {
+    Status { status: u16, retry_after: Option<String>, body: String },
+    NotSent(String),
+    Network(String),
+    Timeout,
+    Aborted,
+}
+
+impl Fail {
+    fn as_failure(&self) -> Failure<'_> {
+        match self {
+            Fail::Status { status, retry_after, .. } => Failure::Status { status: *status, retry_after: retry_after.as_deref() },
+            Fail::NotSent(_) => Failure::NotSent,
+            Fail::Network(_) | Fail::Aborted => Failure::Network,
+            Fail::Timeout => Failure::Timeout,
+        }
+    }
+
+    /// The request may have been applied by the server.
+    fn ambiguous(&self) -> bool {
+        matches!(self, Fail::Network(_) | Fail::Timeout) || matches!(self, Fail::Status { status, .. } if *status >= 500)
+    }
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() || obj.is_function() {
+        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+fn number_option(opts: &JsValue, key: &str, min: f64, max: f64, issues: &mut Vec<Issue>) -> Option<f64> {
+    let v = get(opts, key);
+    if v.is_undefined() || v.is_null() {
+        return None;
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n.fract() == 0.0 && (min..=max).contains(&n) => Some(n),
+        _ => {
+            issues.push(Issue::error(key, code::OUT_OF_RANGE, format!("the option {key} must be a whole number from {min} to {max}")));
+            None
+        }
+    }
+}
+
+fn signal_of(opts: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
+    let s = get(opts, "signal");
+    if s.is_undefined() || s.is_null() {
+        return Ok(None);
+    }
+    s.dyn_into::<AbortSignal>()
+        .map(Some)
+        .map_err(|_| make_error("ValidationError", "the option signal must be an AbortSignal", &[]))
+}
+
+fn url_path(url: &str) -> &str {
+    url.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])).unwrap_or("/")
+}
+
+fn js_message(e: &JsValue) -> String {
+    let msg = get(e, "message").as_string().unwrap_or_else(|| "fetch failed".into());
+    match get(&get(e, "cause"), "code").as_string() {
+        Some(code) => format!("{msg} ({code})"),
+        None => msg,
+    }
+}
+
+/// Connection errors that prove the request never reached the server (Node's fetch reports them in
+/// `err.cause.code`; browsers do not say, so there every failure counts as ambiguous).
+fn never_sent(e: &JsValue) -> bool {
+    let code = get(&get(e, "cause"), "code").as_string().unwrap_or_default();
+    matches!(code.as_str(), "ECONNREFUSED" | "ENOTFOUND" | "EAI_AGAIN" | "ENETUNREACH" | "EHOSTUNREACH" | "UND_ERR_CONNECT_TIMEOUT")
+}
+
+/// Waits `ms`, or fails early when `signal` aborts.
+async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), ()> {
+    if signal.is_some_and(AbortSignal::aborted) {
+        return Err(());
+    }
+    let mut timer = JsValue::UNDEFINED;
+    let mut reject = None;
+    let p = Promise::new(&mut |res, rej| {
+        timer = set_timeout(&res, ms);
+        reject = Some(rej);
+    });
+    let listener = match (signal, reject) {
+        (Some(s), Some(rej)) => {
+            let t = timer.clone();
+            let c = Closure::<dyn FnMut()>::new(move || {
+                clear_timeout(&t);
+                let _ = rej.call0(&JsValue::UNDEFINED);
+            });
+            let _ = s.add_event_listener_with_callback("abort", c.as_ref().unchecked_ref());
+            Some((s, c))
+        }
+        _ => None,
+    };
+    let r = JsFuture::from(p).await;
+    if let Some((s, c)) = listener {
+        let _ = s.remove_event_listener_with_callback("abort", c.as_ref().unchecked_ref());
+    }
+    r.map(|_| ()).map_err(|_| ())
+}
+
+impl Inner {
+    fn fetch_fn(&self) -> Result<Function, String> {
+        if let Some(f) = &self.fetch {
+            return Ok(f.clone());
+        }
+        get(&js_sys::global(), "fetch").dyn_into::<Function>().map_err(|_| "no global fetch in this runtime".to_string())
+    }
+
+    /// One attempt: send, and read the whole body, under a per-attempt timeout.
+    async fn attempt(&self, req: &HttpRequest, signal: Option<&AbortSignal>) -> Result<(u16, String), Fail> {
+        if signal.is_some_and(AbortSignal::aborted) {
+            return Err(Fail::Aborted);
+        }
+        let ctl = AbortController::new().map_err(|e| Fail::NotSent(js_message(&e)))?;
+        let timed_out = Rc::new(Cell::new(false));
+        let on_timeout = {
+            let (flag, ctl) = (timed_out.clone(), ctl.clone());
+            Closure::<dyn FnMut()>::new(move || {
+                flag.set(true);
+                ctl.abort();
+            })
+        };
+        let timer = set_timeout(on_timeout.as_ref(), self.timeout_ms);
+        let on_abort = {
+            let ctl = ctl.clone();
+            Closure::<dyn FnMut()>::new(move || ctl.abort())
+        };
+        if let Some(s) = signal {
+            let _ = s.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+        }
+        let result = self.exchange(req, &ctl.signal()).await;
+        clear_timeout(&timer);
+        if let Some(s) = signal {
+            let _ = s.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+        }
+        match result {
+            Ok(r) => Ok(r),
+            Err(_) if signal.is_some_and(AbortSignal::aborted) => Err(Fail::Aborted),
+            Err(_) if timed_out.get() => Err(Fail::Timeout),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn exchange(&self, req: &HttpRequest, signal: &AbortSignal) -> Result<(u16, String), Fail> {
+        let method = match req.method.as_str() {
+            "POST" => HttpMethod::POST,
+            "PUT" => HttpMethod::PUT,
+            "DELETE" => HttpMethod::DELETE,
+            _ => HttpMethod::GET,
+        };
+        let mut builder = RequestBuilder::new(&req.url)
+            .method(method)
+            .header("Authorization", &req.headers.authorization)
+            .abort_signal(Some(signal));
+        if let Some(ct) = &req.headers.content_type {
+            builder = builder.header("Content-Type", ct);
+        }
+        let built = match &req.body {
+            Some(b) => builder.body(b.as_str()),
+            None => builder.build(),
+        }
+        .map_err(|e| Fail::NotSent(e.to_string()))?;
+        let raw: web_sys::Request = built.into();
+        let fetch = self.fetch_fn().map_err(Fail::NotSent)?;
+        let promise = fetch.call1(&JsValue::UNDEFINED, &raw).map_err(|e| Fail::NotSent(js_message(&e)))?;
+        let promise: Promise = promise.dyn_into().map_err(|_| Fail::NotSent("fetch did not return a Promise".into()))?;
+        let resp = JsFuture::from(promise).await.map_err(|e| {
+            if never_sent(&e) {
+                Fail::NotSent(js_message(&e))
+            } else {
+                Fail::Network(js_message(&e))
+            }
+        })?;
+        let resp: web_sys::Response = resp.dyn_into().map_err(|_| Fail::Network("fetch did not resolve to a Response".into()))?;
+        let resp = Response::from(resp);
+        let status = resp.status();
+        let retry_after = resp.headers().get("retry-after");
+        let body = resp.text().await.map_err(|e| Fail::Network(format!("reading the body failed: {e}")))?;
+        if (200..300).contains(&status) {
+            Ok((status, body))
+        } else {
+            Err(Fail::Status { status, retry_after, body })
+        }
+    }
+
+    /// Replaces the API key (and a known hmac) in server-provided text.
+    fn scrub(&self, text: &str, secret: Option<&str>) -> String {
+        let mut t = text.to_string();
+        if self.opts.api_key.len() >= 4 {
+            t = t.replace(&self.opts.api_key, "***");
+        }
+        if let Some(s) = secret.filter(|s| s.len() >= 4) {
+            t = t.replace(s, "***");
+        }
+        t
+    }
+
+    fn error(&self, fail: &Fail, req: &HttpRequest, attempts: u32, extra: &[(&str, JsValue)], secret: Option<&str>) -> JsValue {
+        let path = url_path(&req.url).to_string();
+        let what = format!("{} {path}", req.method);
+        let mut props: Vec<(&str, JsValue)> = vec![
+            ("method", req.method.clone().into()),
+            ("path", path.clone().into()),
+            ("attempts", attempts.into()),
+        ];
+        props.extend(extra.iter().cloned());
+        match fail {
+            Fail::Status { status, body, .. } => {
+                let parsed: Option<Value> = serde_json::from_str(body).ok();
+                let error = parsed.as_ref().and_then(|v| v.get("error")).and_then(Value::as_str).map(str::to_string);
+                let info = parsed.as_ref().and_then(|v| v.get("info")).and_then(Value::as_str).map(|s| self.scrub(s, secret));
+                let kind = match (error.as_deref(), status) {
+                    (Some("authentication-error"), _) | (None, 401) => "authentication",
+                    (Some("authorization-header-error"), _) => "authorization_header",
+                    (Some("forbidden-error"), _) | (None, 403) => "forbidden",
+                    (Some("invalid-request-error"), _) => "invalid_request",
+                    (Some("json-parsing-error"), _) => "json_parsing",
+                    (Some("not-found"), _) | (None, 404) => "not_found",
+                    (Some("rate-limit-error"), _) | (_, 429) => "rate_limit",
+                    (Some("server-error"), _) | (_, 500..=599) => "server",
+                    _ => "unknown",
+                };
+                let detail = match (&error, &info) {
+                    (Some(e), Some(i)) => format!("{e}: {i}"),
+                    (Some(e), None) => e.clone(),
+                    (None, _) => {
+                        let snippet: String = self.scrub(body, secret).chars().take(200).collect();
+                        if snippet.trim().is_empty() {
+                            "no error body".to_string()
+                        } else {
+                            format!("non-JSON error body: {}", snippet.trim())
+                        }
+                    }
+                };
+                props.push(("status", (*status).into()));
+                props.push(("error", error.map_or(JsValue::UNDEFINED, JsValue::from)));
+                props.push(("info", info.map_or(JsValue::UNDEFINED, JsValue::from)));
+                props.push(("kind", kind.into()));
+                props.push(("retryable", retry::is_retryable_status(*status).into()));
+                make_error("DailyApiError", &format!("{what} failed with {status} ({detail})"), &props)
+            }
+            Fail::NotSent(m) | Fail::Network(m) => {
+                props.push(("retryable", true.into()));
+                let sent = matches!(fail, Fail::Network(_));
+                props.push(("maybeSent", sent.into()));
+                make_error("NetworkError", &format!("{what}: network error: {}", self.scrub(m, secret)), &props)
+            }
+            Fail::Timeout => {
+                props.push(("retryable", true.into()));
+                props.push(("timeoutMs", self.timeout_ms.into()));
+                make_error("TimeoutError", &format!("{what}: no complete response within {} ms", self.timeout_ms), &props)
+            }
+            Fail::Aborted => make_error("AbortError", &format!("{what}: aborted by the caller"), &props),
+        }
+    }
+
+    fn parse_ok(&self, text: &str, req: &HttpRequest) -> Result<JsValue, JsValue> {
+        let v = js_sys::JSON::parse(text).map_err(|_| {
+            let path = url_path(&req.url).to_string();
+            make_error(
+                "DailyApiError",
+                &format!("{} {path}: the response is not JSON", req.method),
+                &[("kind", "unexpected_response".into()), ("method", req.method.clone().into()), ("path", path.into())],
+            )
+        })?;
+        self.remember(&v);
+        Ok(v)
+    }
+
+    /// Records the type of each config seen (single config or page).
+    fn remember(&self, v: &JsValue) {
+        let note = |c: &JsValue| {
+            if let (Some(id), Some(t)) = (get(c, "id").as_string(), get(c, "type").as_string().and_then(|t| DialinType::parse(&t))) {
+                if let Ok(mut m) = self.types.try_borrow_mut() {
+                    m.insert(id, t);
+                }
+            }
+        };
+        note(v);
+        if let Ok(data) = get(v, "data").dyn_into::<js_sys::Array>() {
+            data.iter().for_each(|c| note(&c));
+        }
+    }
+
+    /// Sends `req` with retries. `create_body` enables reconciliation of ambiguous creates.
+    async fn send(self: &Rc<Self>, req: HttpRequest, signal: Option<AbortSignal>, create_body: Option<Value>) -> Result<JsValue, JsValue> {
+        let method = Method::parse(&req.method).unwrap_or(Method::Get);
+        let secret = create_body.as_ref().and_then(|b| b.get("hmac")).and_then(Value::as_str).map(str::to_string);
+        let secret = secret.as_deref();
+        let mut retries = 0u32;
+        let mut ambiguous_before = false;
+        loop {
+            let fail = match self.attempt(&req, signal.as_ref()).await {
+                Ok((_, text)) => return self.parse_ok(&text, &req),
+                Err(f) => f,
+            };
+            let attempts = retries + 1;
+            if let Fail::Aborted = fail {
+                return Err(self.error(&fail, &req, attempts, &[], secret));
+            }
+            if method == Method::Delete && ambiguous_before && matches!(fail, Fail::Status { status: 404, .. }) {
+                // The first attempt deleted it; only the answer was lost.
+                let out = js_sys::Object::new();
+                let _ = Reflect::set(&out, &"status".into(), &"deleted".into());
+                let _ = Reflect::set(&out, &"reconciled".into(), &true.into());
+                return Ok(out.into());
+            }
+            ambiguous_before |= fail.ambiguous();
+            match retry::next(self.max_retries, method, retries, fail.as_failure(), math_random(), date_now()) {
+                Next::Retry { delay_ms } => {
+                    if sleep(delay_ms as f64, signal.as_ref()).await.is_err() {
+                        return Err(self.error(&Fail::Aborted, &req, attempts, &[], secret));
+                    }
+                    retries += 1;
+                }
+                Next::Reconcile { then_retry } => {
+                    let phone = create_body.as_ref().and_then(|b| b.get("phone_number")).and_then(Value::as_str);
+                    let Some(phone) = phone else {
+                        return Err(self.error(&fail, &req, attempts, &[("maybeApplied", true.into())], secret));
+                    };
+                    match self.lookup(phone, create_body.as_ref(), signal.as_ref()).await {
+                        Lookup::Found(config) => return Ok(config),
+                        Lookup::Aborted => return Err(self.error(&Fail::Aborted, &req, attempts, &[], secret)),
+                        Lookup::Unknown => {
+                            return Err(self.error(&fail, &req, attempts, &[("maybeApplied", true.into())], secret));
+                        }
+                        Lookup::Absent => {}
+                    }
+                    let Some(delay_ms) = then_retry else {
+                        return Err(self.error(&fail, &req, attempts, &[("maybeApplied", false.into())], secret));
+                    };
+                    if sleep(delay_ms as f64, signal.as_ref()).await.is_err() {
+                        return Err(self.error(&Fail::Aborted, &req, attempts, &[], secret));
+                    }
+                    retries += 1;
+                }
+                Next::GiveUp => return Err(self.error(&fail, &req, attempts, &[], secret)),
+            }
+        }
+    }
+
+    /// After an ambiguous create: is there a config with this number that the body created?
+    async fn lookup(self: &Rc<Self>, phone: &str, body: Option<&Value>, signal: Option<&AbortSignal>) -> Lookup {
+        let query = serde_json::json!({ "phone_number": phone });
+        let Ok(Built { request, .. }) = request::build_list(&query, &self.opts) else {
+            return Lookup::Unknown;
+        };
+        let page = match Box::pin(self.send(request, signal.cloned(), None)).await {
+            Ok(p) => p,
+            Err(_) if signal.is_some_and(AbortSignal::aborted) => return Lookup::Aborted,
+            Err(_) => return Lookup::Unknown,
+        };
+        let Ok(data) = get(&page, "data").dyn_into::<js_sys::Array>() else {
+            return Lookup::Unknown;
+        };
+        let Some(body) = body else { return Lookup::Unknown };
+        for item in data.iter() {
+            if retry::is_created_from(body, &to_json(&item, "").value) {
+                return Lookup::Found(item);
+            }
+        }
+        Lookup::Absent
+    }
+}
+
+enum Lookup {
+    Found(JsValue),
+    Absent,
+    Unknown,
+    Aborted,
+}
+
+fn validation_error(what: &str, issues: Vec<Issue>) -> JsValue {
+    super::validation_error(what, &issues)
+}
+
+fn rejected(e: JsValue) -> Promise {
+    Promise::reject(&e)
+}
+
+#[wasm_bindgen]
+impl DailyDialinClient {
+    /// Creates a client. Throws a `ValidationError` when `apiKey` is missing or `baseUrl` is not an
+    /// absolute http(s) URL.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "ClientOptions")] opts: JsValue) -> Result<DailyDialinClient, JsValue> {
+        let read = options::request_options(&opts, false);
+        let mut issues = read.conv.issues;
+        let max_retries = number_option(&opts, "maxRetries", 0.0, 10.0, &mut issues).unwrap_or(retry::DEFAULT_MAX_RETRIES as f64) as u32;
+        let timeout_ms = number_option(&opts, "timeoutMs", 1.0, 600_000.0, &mut issues).unwrap_or(retry::DEFAULT_TIMEOUT_MS as f64);
+        let fetch = get(&opts, "fetch");
+        let fetch = if fetch.is_undefined() || fetch.is_null() {
+            None
+        } else if let Ok(f) = fetch.dyn_into::<Function>() {
+            Some(f)
+        } else {
+            issues.push(Issue::error("fetch", code::INVALID_TYPE, "the option fetch must be a function"));
+            None
+        };
+        if let Err(core) = request::build_list(&Value::Null, &read.value) {
+            issues.extend(core);
+        }
+        if !issues.is_empty() {
+            return Err(validation_error("client options", issues));
+        }
+        Ok(DailyDialinClient {
+            inner: Rc::new(Inner { opts: read.value, max_retries, timeout_ms, fetch, types: RefCell::new(HashMap::new()) }),
+        })
+    }
+
+    /// Creates a config (`POST /domain-dialin-config`). After an ambiguous failure (timeout,
+    /// dropped connection, 5xx) of a config with a phone number, the client looks the number up
+    /// and returns the config if the create did happen, so the caller gets exactly one.
+    #[wasm_bindgen(unchecked_return_type = "Promise<DialinConfig>")]
+    pub fn create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CreateDialinConfig")] body: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
+    ) -> Promise {
+        let signal = match signal_of(&opts) {
+            Ok(s) => s,
+            Err(e) => return rejected(e),
+        };
+        let read = to_json(&body, "");
+        let built = request::build_create(&read.value, &self.inner.opts);
+        let (req, value) = match (read.issues.is_empty(), built) {
+            (true, Ok(b)) => (b.request, read.value),
+            (_, Ok(b)) => return rejected(validation_error("create body", read.issues.into_iter().chain(b.warnings).collect())),
+            (_, Err(core)) => return rejected(validation_error("create body", read.issues.into_iter().chain(core).collect())),
+        };
+        let inner = self.inner.clone();
+        future_to_promise(async move { inner.send(req, signal, Some(value)).await })
+    }
+
+    /// Updates a config (`PUT /domain-dialin-config/:id`) with a partial body.
+    #[wasm_bindgen(unchecked_return_type = "Promise<DialinConfig>")]
+    pub fn update(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "UpdateDialinConfig")] patch: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "UpdateCallOptions")] opts: JsValue,
+    ) -> Promise {
+        let signal = match signal_of(&opts) {
+            Ok(s) => s,
+            Err(e) => return rejected(e),
+        };
+        let typed = options::validate_options(&opts, true);
+        let mut read = to_json(&patch, "");
+        read.absorb(typed.conv);
+        let id = match read_string(&id, "id") {
+            Ok(Some(s)) => s,
+            Ok(None) => return rejected(validation_error("update", vec![Issue::error("id", code::INVALID_TYPE, "id must be a string")])),
+            Err(issue) => return rejected(validation_error("update", vec![issue])),
+        };
+        let known = self.inner.types.try_borrow().ok().and_then(|m| m.get(&id).copied());
+        let dialin_type = typed.dialin_type.or(known);
+        match (read.issues.is_empty(), request::build_update(&id, &read.value, dialin_type, &self.inner.opts)) {
+            (true, Ok(b)) => {
+                let inner = self.inner.clone();
+                future_to_promise(async move { inner.send(b.request, signal, None).await })
+            }
+            (_, Ok(b)) => rejected(validation_error("update", read.issues.into_iter().chain(b.warnings).collect())),
+            (_, Err(core)) => rejected(validation_error("update", read.issues.into_iter().chain(core).collect())),
+        }
+    }
+
+    fn by_id(&self, id: JsValue, opts: JsValue, what: &str, build: fn(&str, &RequestOptions) -> Result<Built, Vec<Issue>>) -> Promise {
+        let signal = match signal_of(&opts) {
+            Ok(s) => s,
+            Err(e) => return rejected(e),
+        };
+        let id = match read_string(&id, "id") {
+            Ok(Some(s)) => s,
+            Ok(None) => return rejected(validation_error(what, vec![Issue::error("id", code::INVALID_TYPE, "id must be a string")])),
+            Err(issue) => return rejected(validation_error(what, vec![issue])),
+        };
+        match build(&id, &self.inner.opts) {
+            Ok(b) => {
+                let inner = self.inner.clone();
+                future_to_promise(async move { inner.send(b.request, signal, None).await })
+            }
+            Err(issues) => rejected(validation_error(what, issues)),
+        }
+    }
+
+    /// Reads one config (`GET /domain-dialin-config/:id`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<DialinConfig>")]
+    pub fn get(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
+    ) -> Promise {
+        self.by_id(id, opts, "get", request::build_get)
+    }
+
+    /// Deletes a config (`DELETE /domain-dialin-config/:id`). When an attempt failed ambiguously
+    /// and the retry answers 404, the config counts as deleted (`reconciled: true`).
+    #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<{ status: string; reconciled?: boolean }>")]
+    pub fn delete_config(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
+    ) -> Promise {
+        self.by_id(id, opts, "delete", request::build_delete)
+    }
+
+    /// Lists one page (`GET /domain-dialin-config?...`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<DialinConfigPage>")]
+    pub fn list(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListQuery")] query: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
+    ) -> Promise {
+        let signal = match signal_of(&opts) {
+            Ok(s) => s,
+            Err(e) => return rejected(e),
+        };
+        let read = to_json(&query, "");
+        match (read.issues.is_empty(), request::build_list(&read.value, &self.inner.opts)) {
+            (true, Ok(b)) => {
+                let inner = self.inner.clone();
+                future_to_promise(async move { inner.send(b.request, signal, None).await })
+            }
+            (_, Ok(_)) => rejected(validation_error("list query", read.issues)),
+            (_, Err(core)) => rejected(validation_error("list query", read.issues.into_iter().chain(core).collect())),
+        }
+    }
+
+    /// Every config matching `query`, newest first, fetching pages with `starting_after` as the
+    /// iteration goes: `for await (const config of client.listAll({ type: "pin_dialin" }))`.
+    #[wasm_bindgen(js_name = listAll, unchecked_return_type = "AsyncIterableIterator<DialinConfig>")]
+    pub fn list_all(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListQuery")] query: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let signal = signal_of(&opts)?;
+        let read = to_json(&query, "");
+        let mut issues = read.issues;
+        let q = match read.value {
+            Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        if q.contains_key("ending_before") {
+            issues.push(Issue::error(
+                "ending_before",
+                code::MUTUALLY_EXCLUSIVE,
+                "listAll pages forward with starting_after; use list() to page backwards",
+            ));
+        }
+        if let Err(core) = request::build_list(&Value::Object(q.clone()), &self.inner.opts) {
+            issues.extend(core);
+        }
+        if !issues.is_empty() {
+            return Err(validation_error("list query", issues));
+        }
+        let state = Rc::new(RefCell::new(Pager { buffer: VecDeque::new(), cursor: None, done: false, query: q }));
+        let inner = self.inner.clone();
+        let next = Closure::<dyn FnMut() -> Promise>::new(move || {
+            let (inner, state, signal) = (inner.clone(), state.clone(), signal.clone());
+            future_to_promise(async move { Pager::next(&inner, &state, signal).await })
+        });
+        let iter = js_sys::Object::new();
+        Reflect::set(&iter, &"next".into(), &next.into_js_value())?;
+        let this_fn = Function::new_no_args("return this");
+        Reflect::set(&iter, &js_sys::Symbol::async_iterator(), &this_fn)?;
+        Ok(iter.into())
+    }
+}
+
+struct Pager {
+    buffer: VecDeque<JsValue>,
+    cursor: Option<String>,
+    done: bool,
+    query: serde_json::Map<String, Value>,
+}
+
+impl Pager {
+    fn result(value: Option<JsValue>) -> JsValue {
+        let out = js_sys::Object::new();
+        let done = value.is_none();
+        let _ = Reflect::set(&out, &"value".into(), &value.unwrap_or(JsValue::UNDEFINED));
+        let _ = Reflect::set(&out, &"done".into(), &done.into());
+        out.into()
+    }
+
+    async fn next(inner: &Rc<Inner>, state: &Rc<RefCell<Pager>>, signal: Option<AbortSignal>) -> Result<JsValue, JsValue> {
+        let (query, done) = {
+            let mut s = state.try_borrow_mut().map_err(|_| make_error("DailyDialinError", "listAll: next() called again before the previous call settled", &[]))?;
+            if let Some(v) = s.buffer.pop_front() {
+                return Ok(Pager::result(Some(v)));
+            }
+            let mut q = s.query.clone();
+            if let Some(c) = &s.cursor {
+                q.insert("starting_after".into(), c.clone().into());
+            }
+            (q, s.done)
+        };
+        if done {
+            return Ok(Pager::result(None));
+        }
+        let req = request::build_list(&Value::Object(query), &inner.opts).map_err(|i| validation_error("list query", i))?.request;
+        let page = inner.send(req, signal, None).await?;
+        let data: js_sys::Array = get(&page, "data").dyn_into().map_err(|_| {
+            make_error("DailyApiError", "listAll: a page has no data array", &[("kind", "unexpected_response".into())])
+        })?;
+        let mut s = state.try_borrow_mut().map_err(|_| make_error("DailyDialinError", "listAll: concurrent next()", &[]))?;
+        s.cursor = data.iter().last().and_then(|c| get(&c, "id").as_string());
+        s.done = data.length() == 0 || s.cursor.is_none();
+        s.buffer.extend(data.iter());
+        Ok(Pager::result(s.buffer.pop_front()))
+    }
+}

@@ -1,0 +1,92 @@
+//! JS adapter for the emulator core (`crate::emulator`), used by the Node server in
+//! `pkg-template/emulator.mjs`. Built only with the `emulator` feature, into a Node-only module, so
+//! browser users do not download it.
+
+use wasm_bindgen::prelude::*;
+
+use super::errors::make_error;
+use super::webhook::fill_random;
+use crate::emulator::{EmuRequest, Emulator, EmulatorOptions, Random};
+
+struct JsRandom;
+
+impl Random for JsRandom {
+    fn fill(&mut self, buf: &mut [u8]) {
+        // crypto.getRandomValues exists in every supported runtime (Node 20+); if it ever fails,
+        // the ids would repeat, so fail loudly in the next request instead of silently.
+        if fill_random(buf).is_err() {
+            buf.iter_mut().for_each(|b| *b = 0);
+        }
+    }
+}
+
+fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        .map_err(|e| make_error("DailyDialinError", &format!("emulator: {e}"), &[]))
+}
+
+/// The emulator's state machine. Each HTTP request is one `handle` call.
+#[wasm_bindgen(js_name = EmulatorCore, skip_typescript)]
+pub struct EmulatorCore {
+    inner: Emulator,
+}
+
+#[wasm_bindgen(js_class = EmulatorCore)]
+impl EmulatorCore {
+    /// `opts` uses the camelCase names of `EmulatorOptions` (`apiKeys`, `allowPrivateUrls`,
+    /// `rateLimit: { maxRequests, windowMs } | null`, `retryAfter`, `holdTimeoutMs`, ...).
+    #[wasm_bindgen(constructor)]
+    pub fn new(opts: JsValue) -> Result<EmulatorCore, JsValue> {
+        let opts: EmulatorOptions = if opts.is_undefined() || opts.is_null() {
+            EmulatorOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(opts)
+                .map_err(|e| make_error("DailyDialinError", &format!("emulator options: {e}"), &[]))?
+        };
+        Ok(EmulatorCore { inner: Emulator::new(opts) })
+    }
+
+    /// Handles one request; returns `{ status, headers: [[name, value]], body, delay_ms,
+    /// drop_connection, effects, state_changed }`.
+    pub fn handle(
+        &mut self,
+        method: &str,
+        path: &str,
+        query: &str,
+        authorization: Option<String>,
+        body: &[u8],
+        now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let req = EmuRequest {
+            method,
+            path,
+            query,
+            authorization: authorization.as_deref(),
+            body,
+            now_ms: now_ms.max(0.0) as u64,
+        };
+        let resp = self.inner.handle(&req, &mut JsRandom);
+        to_js(&resp)
+    }
+
+    #[wasm_bindgen(js_name = recordWebhookResult)]
+    pub fn record_webhook_result(&mut self, call_id: &str, status: Option<u16>, error: Option<String>, now_ms: f64) -> bool {
+        self.inner.record_webhook_result(call_id, status, error, now_ms.max(0.0) as u64)
+    }
+
+    #[wasm_bindgen(js_name = exportState)]
+    pub fn export_state(&self) -> String {
+        self.inner.export_state()
+    }
+
+    #[wasm_bindgen(js_name = importState)]
+    pub fn import_state(&mut self, json: &str) -> Result<(), JsValue> {
+        self.inner
+            .import_state(json)
+            .map_err(|e| make_error("DailyDialinError", &format!("emulator state: {e}"), &[]))
+    }
+
+    pub fn reset(&mut self) {
+        self.inner.reset();
+    }
+}
