@@ -3,7 +3,7 @@
 //
 // Every text edit of generated glue asserts how often its pattern occurs, so a wasm-bindgen
 // upgrade that changes the glue fails the build instead of shipping a half-patched file.
-import { readFileSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { esmToCjs } from './esm-to-cjs.mjs';
 
@@ -95,6 +95,15 @@ if (existsSync(join(template, 'emulator.mjs'))) {
     pkg.files.push('emulator.d.mts');
     Object.assign(entry, { types: './emulator.d.mts', default: './emulator.mjs' });
   }
+  // The Node-only emulator module (built with the `emulator` feature) and the CLI.
+  mkdirSync(join(out, 'emulator'), { recursive: true });
+  for (const f of ['daily_dialin_emulator.js', 'daily_dialin_emulator_bg.wasm']) {
+    copyFileSync(join(bindgen, 'emulator', f), join(out, 'emulator', f));
+    pkg.files.push(`emulator/${f}`);
+  }
+  copyFileSync(join(template, 'emulator-cli.mjs'), join(out, 'emulator-cli.mjs'));
+  pkg.files.push('emulator-cli.mjs');
+  pkg.bin = { 'daily-dialin-emulator': './emulator-cli.mjs' };
   const exportsMap = { '.': pkg.exports['.'], './emulator': { node: { types: entry.types, default: entry.default } } };
   if (!entry.types) delete exportsMap['./emulator'].node.types;
   pkg.exports = { ...exportsMap, ...pkg.exports };

@@ -87,9 +87,6 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     if let Ok(secs) = v.parse::<u64>() {
         return Some(secs.saturating_mul(1000));
     }
-    if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then_some((secs * 1000.0) as u64);
-    }
     let at = parse_http_date(v)?;
     let delta = at as f64 - now_ms;
     Some(if delta > 0.0 { delta as u64 } else { 0 })
@@ -228,7 +225,7 @@ mod tests {
     #[test]
     fn retry_after_seconds_and_dates() {
         assert_eq!(parse_retry_after("3", 0.0), Some(3000));
-        assert_eq!(parse_retry_after("1.5", 0.0), Some(1500));
+        assert_eq!(parse_retry_after("1.5", 0.0), None);
         assert_eq!(parse_retry_after("-1", 0.0), None);
         assert_eq!(parse_retry_after("soon", 0.0), None);
         let now = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT

@@ -92,7 +92,7 @@ pub fn parse(s: &str) -> Result<ParsedUrl<'_>, UrlError> {
             !label.is_empty()
                 && label
                     .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || !c.is_ascii())
         });
     if !host_ok {
         return Err(UrlError::BadHost);

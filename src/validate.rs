@@ -123,10 +123,10 @@ fn distance(a: &str, b: &str) -> usize {
 fn snake(s: &str) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if c.is_uppercase() && i > 0 && !out.ends_with('_') {
+        if c.is_ascii_uppercase() && i > 0 && !out.ends_with('_') {
             out.push('_');
         }
-        out.extend(c.to_lowercase());
+        out.push(c.to_ascii_lowercase());
     }
     out.replace(['-', ' '], "_")
 }
@@ -520,10 +520,10 @@ pub fn validate_list_query(query: &Value) -> Vec<Issue> {
         match k.as_str() {
             "limit" => match v.as_f64() {
                 Some(n) if n.fract() == 0.0 && (1.0..=100.0).contains(&n) => {}
-                Some(n) => out.push(Issue::error(
+                Some(_) => out.push(Issue::error(
                     "limit",
                     code::OUT_OF_RANGE,
-                    format!("limit must be a whole number from 1 to 100, not {n}"),
+                    format!("limit must be a whole number from 1 to 100, not {v}"),
                 )),
                 None => out.push(wrong_type("limit", "a number", v)),
             },

@@ -80,7 +80,11 @@ pub struct DailyDialinClient {
 
 /// How one attempt failed.
 enum Fail {
-    Status { status: u16, retry_after: Option<String>, body: String },
+    Status {
+        status: u16,
+        retry_after: Option<String>,
+        body: String,
+    },
     NotSent(String),
     Network(String),
     Timeout,
@@ -90,7 +94,14 @@ enum Fail {
 impl Fail {
     fn as_failure(&self) -> Failure<'_> {
         match self {
-            Fail::Status { status, retry_after, .. } => Failure::Status { status: *status, retry_after: retry_after.as_deref() },
+            Fail::Status {
+                status,
+                retry_after,
+                ..
+            } => Failure::Status {
+                status: *status,
+                retry_after: retry_after.as_deref(),
+            },
             Fail::NotSent(_) => Failure::NotSent,
             Fail::Network(_) | Fail::Aborted => Failure::Network,
             Fail::Timeout => Failure::Timeout,
@@ -99,7 +110,8 @@ impl Fail {
 
     /// The request may have been applied by the server.
     fn ambiguous(&self) -> bool {
-        matches!(self, Fail::Network(_) | Fail::Timeout) || matches!(self, Fail::Status { status, .. } if *status >= 500)
+        matches!(self, Fail::Network(_) | Fail::Timeout)
+            || matches!(self, Fail::Status { status, .. } if *status >= 500)
     }
 }
 
@@ -111,7 +123,13 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     }
 }
 
-fn number_option(opts: &JsValue, key: &str, min: f64, max: f64, issues: &mut Vec<Issue>) -> Option<f64> {
+fn number_option(
+    opts: &JsValue,
+    key: &str,
+    min: f64,
+    max: f64,
+    issues: &mut Vec<Issue>,
+) -> Option<f64> {
     let v = get(opts, key);
     if v.is_undefined() || v.is_null() {
         return None;
@@ -119,10 +137,34 @@ fn number_option(opts: &JsValue, key: &str, min: f64, max: f64, issues: &mut Vec
     match v.as_f64() {
         Some(n) if n.is_finite() && n.fract() == 0.0 && (min..=max).contains(&n) => Some(n),
         _ => {
-            issues.push(Issue::error(key, code::OUT_OF_RANGE, format!("the option {key} must be a whole number from {min} to {max}")));
+            issues.push(Issue::error(
+                key,
+                code::OUT_OF_RANGE,
+                format!(
+                    "the option {key} must be a whole number from {} to {}",
+                    min as u64, max as u64
+                ),
+            ));
             None
         }
     }
+}
+
+/// A plain object with only `keys` of `opts` (for the shared option readers, which refuse
+/// non-JSON values such as functions and signals). A non-object is passed on as it is, so the
+/// reader reports it.
+fn pick(opts: &JsValue, keys: &[&str]) -> JsValue {
+    if !opts.is_object() {
+        return opts.clone();
+    }
+    let out = js_sys::Object::new();
+    for key in keys {
+        let v = get(opts, key);
+        if !v.is_undefined() {
+            let _ = Reflect::set(&out, &JsValue::from_str(key), &v);
+        }
+    }
+    out.into()
 }
 
 fn signal_of(opts: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
@@ -130,17 +172,25 @@ fn signal_of(opts: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
     if s.is_undefined() || s.is_null() {
         return Ok(None);
     }
-    s.dyn_into::<AbortSignal>()
-        .map(Some)
-        .map_err(|_| make_error("ValidationError", "the option signal must be an AbortSignal", &[]))
+    s.dyn_into::<AbortSignal>().map(Some).map_err(|_| {
+        make_error(
+            "ValidationError",
+            "the option signal must be an AbortSignal",
+            &[],
+        )
+    })
 }
 
 fn url_path(url: &str) -> &str {
-    url.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])).unwrap_or("/")
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/")
 }
 
 fn js_message(e: &JsValue) -> String {
-    let msg = get(e, "message").as_string().unwrap_or_else(|| "fetch failed".into());
+    let msg = get(e, "message")
+        .as_string()
+        .unwrap_or_else(|| "fetch failed".into());
     match get(&get(e, "cause"), "code").as_string() {
         Some(code) => format!("{msg} ({code})"),
         None => msg,
@@ -150,8 +200,18 @@ fn js_message(e: &JsValue) -> String {
 /// Connection errors that prove the request never reached the server (Node's fetch reports them in
 /// `err.cause.code`; browsers do not say, so there every failure counts as ambiguous).
 fn never_sent(e: &JsValue) -> bool {
-    let code = get(&get(e, "cause"), "code").as_string().unwrap_or_default();
-    matches!(code.as_str(), "ECONNREFUSED" | "ENOTFOUND" | "EAI_AGAIN" | "ENETUNREACH" | "EHOSTUNREACH" | "UND_ERR_CONNECT_TIMEOUT")
+    let code = get(&get(e, "cause"), "code")
+        .as_string()
+        .unwrap_or_default();
+    matches!(
+        code.as_str(),
+        "ECONNREFUSED"
+            | "ENOTFOUND"
+            | "EAI_AGAIN"
+            | "ENETUNREACH"
+            | "EHOSTUNREACH"
+            | "UND_ERR_CONNECT_TIMEOUT"
+    )
 }
 
 /// Waits `ms`, or fails early when `signal` aborts.
@@ -189,11 +249,17 @@ impl Inner {
         if let Some(f) = &self.fetch {
             return Ok(f.clone());
         }
-        get(&js_sys::global(), "fetch").dyn_into::<Function>().map_err(|_| "no global fetch in this runtime".to_string())
+        get(&js_sys::global(), "fetch")
+            .dyn_into::<Function>()
+            .map_err(|_| "no global fetch in this runtime".to_string())
     }
 
     /// One attempt: send, and read the whole body, under a per-attempt timeout.
-    async fn attempt(&self, req: &HttpRequest, signal: Option<&AbortSignal>) -> Result<(u16, String), Fail> {
+    async fn attempt(
+        &self,
+        req: &HttpRequest,
+        signal: Option<&AbortSignal>,
+    ) -> Result<(u16, String), Fail> {
         if signal.is_some_and(AbortSignal::aborted) {
             return Err(Fail::Aborted);
         }
@@ -217,7 +283,8 @@ impl Inner {
         let result = self.exchange(req, &ctl.signal()).await;
         clear_timeout(&timer);
         if let Some(s) = signal {
-            let _ = s.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+            let _ =
+                s.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
         }
         match result {
             Ok(r) => Ok(r),
@@ -227,7 +294,11 @@ impl Inner {
         }
     }
 
-    async fn exchange(&self, req: &HttpRequest, signal: &AbortSignal) -> Result<(u16, String), Fail> {
+    async fn exchange(
+        &self,
+        req: &HttpRequest,
+        signal: &AbortSignal,
+    ) -> Result<(u16, String), Fail> {
         let method = match req.method.as_str() {
             "POST" => HttpMethod::POST,
             "PUT" => HttpMethod::PUT,
@@ -248,8 +319,12 @@ impl Inner {
         .map_err(|e| Fail::NotSent(e.to_string()))?;
         let raw: web_sys::Request = built.into();
         let fetch = self.fetch_fn().map_err(Fail::NotSent)?;
-        let promise = fetch.call1(&JsValue::UNDEFINED, &raw).map_err(|e| Fail::NotSent(js_message(&e)))?;
-        let promise: Promise = promise.dyn_into().map_err(|_| Fail::NotSent("fetch did not return a Promise".into()))?;
+        let promise = fetch
+            .call1(&JsValue::UNDEFINED, &raw)
+            .map_err(|e| Fail::NotSent(js_message(&e)))?;
+        let promise: Promise = promise
+            .dyn_into()
+            .map_err(|_| Fail::NotSent("fetch did not return a Promise".into()))?;
         let resp = JsFuture::from(promise).await.map_err(|e| {
             if never_sent(&e) {
                 Fail::NotSent(js_message(&e))
@@ -257,15 +332,24 @@ impl Inner {
                 Fail::Network(js_message(&e))
             }
         })?;
-        let resp: web_sys::Response = resp.dyn_into().map_err(|_| Fail::Network("fetch did not resolve to a Response".into()))?;
+        let resp: web_sys::Response = resp
+            .dyn_into()
+            .map_err(|_| Fail::Network("fetch did not resolve to a Response".into()))?;
         let resp = Response::from(resp);
         let status = resp.status();
         let retry_after = resp.headers().get("retry-after");
-        let body = resp.text().await.map_err(|e| Fail::Network(format!("reading the body failed: {e}")))?;
+        let body = resp
+            .text()
+            .await
+            .map_err(|e| Fail::Network(format!("reading the body failed: {e}")))?;
         if (200..300).contains(&status) {
             Ok((status, body))
         } else {
-            Err(Fail::Status { status, retry_after, body })
+            Err(Fail::Status {
+                status,
+                retry_after,
+                body,
+            })
         }
     }
 
@@ -281,7 +365,14 @@ impl Inner {
         t
     }
 
-    fn error(&self, fail: &Fail, req: &HttpRequest, attempts: u32, extra: &[(&str, JsValue)], secret: Option<&str>) -> JsValue {
+    fn error(
+        &self,
+        fail: &Fail,
+        req: &HttpRequest,
+        attempts: u32,
+        extra: &[(&str, JsValue)],
+        secret: Option<&str>,
+    ) -> JsValue {
         let path = url_path(&req.url).to_string();
         let what = format!("{} {path}", req.method);
         let mut props: Vec<(&str, JsValue)> = vec![
@@ -293,8 +384,16 @@ impl Inner {
         match fail {
             Fail::Status { status, body, .. } => {
                 let parsed: Option<Value> = serde_json::from_str(body).ok();
-                let error = parsed.as_ref().and_then(|v| v.get("error")).and_then(Value::as_str).map(str::to_string);
-                let info = parsed.as_ref().and_then(|v| v.get("info")).and_then(Value::as_str).map(|s| self.scrub(s, secret));
+                let error = parsed
+                    .as_ref()
+                    .and_then(|v| v.get("error"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                let info = parsed
+                    .as_ref()
+                    .and_then(|v| v.get("info"))
+                    .and_then(Value::as_str)
+                    .map(|s| self.scrub(s, secret));
                 let kind = match (error.as_deref(), status) {
                     (Some("authentication-error"), _) | (None, 401) => "authentication",
                     (Some("authorization-header-error"), _) => "authorization_header",
@@ -323,20 +422,39 @@ impl Inner {
                 props.push(("info", info.map_or(JsValue::UNDEFINED, JsValue::from)));
                 props.push(("kind", kind.into()));
                 props.push(("retryable", retry::is_retryable_status(*status).into()));
-                make_error("DailyApiError", &format!("{what} failed with {status} ({detail})"), &props)
+                make_error(
+                    "DailyApiError",
+                    &format!("{what} failed with {status} ({detail})"),
+                    &props,
+                )
             }
             Fail::NotSent(m) | Fail::Network(m) => {
                 props.push(("retryable", true.into()));
                 let sent = matches!(fail, Fail::Network(_));
                 props.push(("maybeSent", sent.into()));
-                make_error("NetworkError", &format!("{what}: network error: {}", self.scrub(m, secret)), &props)
+                make_error(
+                    "NetworkError",
+                    &format!("{what}: network error: {}", self.scrub(m, secret)),
+                    &props,
+                )
             }
             Fail::Timeout => {
                 props.push(("retryable", true.into()));
                 props.push(("timeoutMs", self.timeout_ms.into()));
-                make_error("TimeoutError", &format!("{what}: no complete response within {} ms", self.timeout_ms), &props)
+                make_error(
+                    "TimeoutError",
+                    &format!(
+                        "{what}: no complete response within {} ms",
+                        self.timeout_ms as u64
+                    ),
+                    &props,
+                )
             }
-            Fail::Aborted => make_error("AbortError", &format!("{what}: aborted by the caller"), &props),
+            Fail::Aborted => make_error(
+                "AbortError",
+                &format!("{what}: aborted by the caller"),
+                &props,
+            ),
         }
     }
 
@@ -346,7 +464,11 @@ impl Inner {
             make_error(
                 "DailyApiError",
                 &format!("{} {path}: the response is not JSON", req.method),
-                &[("kind", "unexpected_response".into()), ("method", req.method.clone().into()), ("path", path.into())],
+                &[
+                    ("kind", "unexpected_response".into()),
+                    ("method", req.method.clone().into()),
+                    ("path", path.into()),
+                ],
             )
         })?;
         self.remember(&v);
@@ -356,7 +478,12 @@ impl Inner {
     /// Records the type of each config seen (single config or page).
     fn remember(&self, v: &JsValue) {
         let note = |c: &JsValue| {
-            if let (Some(id), Some(t)) = (get(c, "id").as_string(), get(c, "type").as_string().and_then(|t| DialinType::parse(&t))) {
+            if let (Some(id), Some(t)) = (
+                get(c, "id").as_string(),
+                get(c, "type")
+                    .as_string()
+                    .and_then(|t| DialinType::parse(&t)),
+            ) {
                 if let Ok(mut m) = self.types.try_borrow_mut() {
                     m.insert(id, t);
                 }
@@ -369,9 +496,18 @@ impl Inner {
     }
 
     /// Sends `req` with retries. `create_body` enables reconciliation of ambiguous creates.
-    async fn send(self: &Rc<Self>, req: HttpRequest, signal: Option<AbortSignal>, create_body: Option<Value>) -> Result<JsValue, JsValue> {
+    async fn send(
+        self: &Rc<Self>,
+        req: HttpRequest,
+        signal: Option<AbortSignal>,
+        create_body: Option<Value>,
+    ) -> Result<JsValue, JsValue> {
         let method = Method::parse(&req.method).unwrap_or(Method::Get);
-        let secret = create_body.as_ref().and_then(|b| b.get("hmac")).and_then(Value::as_str).map(str::to_string);
+        let secret = create_body
+            .as_ref()
+            .and_then(|b| b.get("hmac"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let secret = secret.as_deref();
         let mut retries = 0u32;
         let mut ambiguous_before = false;
@@ -384,7 +520,10 @@ impl Inner {
             if let Fail::Aborted = fail {
                 return Err(self.error(&fail, &req, attempts, &[], secret));
             }
-            if method == Method::Delete && ambiguous_before && matches!(fail, Fail::Status { status: 404, .. }) {
+            if method == Method::Delete
+                && ambiguous_before
+                && matches!(fail, Fail::Status { status: 404, .. })
+            {
                 // The first attempt deleted it; only the answer was lost.
                 let out = js_sys::Object::new();
                 let _ = Reflect::set(&out, &"status".into(), &"deleted".into());
@@ -392,7 +531,14 @@ impl Inner {
                 return Ok(out.into());
             }
             ambiguous_before |= fail.ambiguous();
-            match retry::next(self.max_retries, method, retries, fail.as_failure(), math_random(), date_now()) {
+            match retry::next(
+                self.max_retries,
+                method,
+                retries,
+                fail.as_failure(),
+                math_random(),
+                date_now(),
+            ) {
                 Next::Retry { delay_ms } => {
                     if sleep(delay_ms as f64, signal.as_ref()).await.is_err() {
                         return Err(self.error(&Fail::Aborted, &req, attempts, &[], secret));
@@ -400,20 +546,46 @@ impl Inner {
                     retries += 1;
                 }
                 Next::Reconcile { then_retry } => {
-                    let phone = create_body.as_ref().and_then(|b| b.get("phone_number")).and_then(Value::as_str);
+                    let phone = create_body
+                        .as_ref()
+                        .and_then(|b| b.get("phone_number"))
+                        .and_then(Value::as_str);
                     let Some(phone) = phone else {
-                        return Err(self.error(&fail, &req, attempts, &[("maybeApplied", true.into())], secret));
+                        return Err(self.error(
+                            &fail,
+                            &req,
+                            attempts,
+                            &[("maybeApplied", true.into())],
+                            secret,
+                        ));
                     };
-                    match self.lookup(phone, create_body.as_ref(), signal.as_ref()).await {
+                    match self
+                        .lookup(phone, create_body.as_ref(), signal.as_ref())
+                        .await
+                    {
                         Lookup::Found(config) => return Ok(config),
-                        Lookup::Aborted => return Err(self.error(&Fail::Aborted, &req, attempts, &[], secret)),
+                        Lookup::Aborted => {
+                            return Err(self.error(&Fail::Aborted, &req, attempts, &[], secret))
+                        }
                         Lookup::Unknown => {
-                            return Err(self.error(&fail, &req, attempts, &[("maybeApplied", true.into())], secret));
+                            return Err(self.error(
+                                &fail,
+                                &req,
+                                attempts,
+                                &[("maybeApplied", true.into())],
+                                secret,
+                            ));
                         }
                         Lookup::Absent => {}
                     }
                     let Some(delay_ms) = then_retry else {
-                        return Err(self.error(&fail, &req, attempts, &[("maybeApplied", false.into())], secret));
+                        return Err(self.error(
+                            &fail,
+                            &req,
+                            attempts,
+                            &[("maybeApplied", false.into())],
+                            secret,
+                        ));
                     };
                     if sleep(delay_ms as f64, signal.as_ref()).await.is_err() {
                         return Err(self.error(&Fail::Aborted, &req, attempts, &[], secret));
@@ -426,7 +598,12 @@ impl Inner {
     }
 
     /// After an ambiguous create: is there a config with this number that the body created?
-    async fn lookup(self: &Rc<Self>, phone: &str, body: Option<&Value>, signal: Option<&AbortSignal>) -> Lookup {
+    async fn lookup(
+        self: &Rc<Self>,
+        phone: &str,
+        body: Option<&Value>,
+        signal: Option<&AbortSignal>,
+    ) -> Lookup {
         let query = serde_json::json!({ "phone_number": phone });
         let Ok(Built { request, .. }) = request::build_list(&query, &self.opts) else {
             return Lookup::Unknown;
@@ -439,7 +616,9 @@ impl Inner {
         let Ok(data) = get(&page, "data").dyn_into::<js_sys::Array>() else {
             return Lookup::Unknown;
         };
-        let Some(body) = body else { return Lookup::Unknown };
+        let Some(body) = body else {
+            return Lookup::Unknown;
+        };
         for item in data.iter() {
             if retry::is_created_from(body, &to_json(&item, "").value) {
                 return Lookup::Found(item);
@@ -469,18 +648,31 @@ impl DailyDialinClient {
     /// Creates a client. Throws a `ValidationError` when `apiKey` is missing or `baseUrl` is not an
     /// absolute http(s) URL.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "ClientOptions")] opts: JsValue) -> Result<DailyDialinClient, JsValue> {
-        let read = options::request_options(&opts, false);
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ClientOptions")] opts: JsValue,
+    ) -> Result<DailyDialinClient, JsValue> {
+        // The shared reader checks apiKey / baseUrl / allowPrivateUrls; the client's own options
+        // (a fetch function among them) are read here.
+        let read = options::request_options(
+            &pick(&opts, &["apiKey", "baseUrl", "allowPrivateUrls"]),
+            false,
+        );
         let mut issues = read.conv.issues;
-        let max_retries = number_option(&opts, "maxRetries", 0.0, 10.0, &mut issues).unwrap_or(retry::DEFAULT_MAX_RETRIES as f64) as u32;
-        let timeout_ms = number_option(&opts, "timeoutMs", 1.0, 600_000.0, &mut issues).unwrap_or(retry::DEFAULT_TIMEOUT_MS as f64);
+        let max_retries = number_option(&opts, "maxRetries", 0.0, 10.0, &mut issues)
+            .unwrap_or(retry::DEFAULT_MAX_RETRIES as f64) as u32;
+        let timeout_ms = number_option(&opts, "timeoutMs", 1.0, 600_000.0, &mut issues)
+            .unwrap_or(retry::DEFAULT_TIMEOUT_MS as f64);
         let fetch = get(&opts, "fetch");
         let fetch = if fetch.is_undefined() || fetch.is_null() {
             None
         } else if let Ok(f) = fetch.dyn_into::<Function>() {
             Some(f)
         } else {
-            issues.push(Issue::error("fetch", code::INVALID_TYPE, "the option fetch must be a function"));
+            issues.push(Issue::error(
+                "fetch",
+                code::INVALID_TYPE,
+                "the option fetch must be a function",
+            ));
             None
         };
         if let Err(core) = request::build_list(&Value::Null, &read.value) {
@@ -490,7 +682,13 @@ impl DailyDialinClient {
             return Err(validation_error("client options", issues));
         }
         Ok(DailyDialinClient {
-            inner: Rc::new(Inner { opts: read.value, max_retries, timeout_ms, fetch, types: RefCell::new(HashMap::new()) }),
+            inner: Rc::new(Inner {
+                opts: read.value,
+                max_retries,
+                timeout_ms,
+                fetch,
+                types: RefCell::new(HashMap::new()),
+            }),
         })
     }
 
@@ -511,8 +709,18 @@ impl DailyDialinClient {
         let built = request::build_create(&read.value, &self.inner.opts);
         let (req, value) = match (read.issues.is_empty(), built) {
             (true, Ok(b)) => (b.request, read.value),
-            (_, Ok(b)) => return rejected(validation_error("create body", read.issues.into_iter().chain(b.warnings).collect())),
-            (_, Err(core)) => return rejected(validation_error("create body", read.issues.into_iter().chain(core).collect())),
+            (_, Ok(b)) => {
+                return rejected(validation_error(
+                    "create body",
+                    read.issues.into_iter().chain(b.warnings).collect(),
+                ))
+            }
+            (_, Err(core)) => {
+                return rejected(validation_error(
+                    "create body",
+                    read.issues.into_iter().chain(core).collect(),
+                ))
+            }
         };
         let inner = self.inner.clone();
         future_to_promise(async move { inner.send(req, signal, Some(value)).await })
@@ -530,34 +738,72 @@ impl DailyDialinClient {
             Ok(s) => s,
             Err(e) => return rejected(e),
         };
-        let typed = options::validate_options(&opts, true);
+        let typed = options::validate_options(&pick(&opts, &["type"]), true);
         let mut read = to_json(&patch, "");
         read.absorb(typed.conv);
         let id = match read_string(&id, "id") {
             Ok(Some(s)) => s,
-            Ok(None) => return rejected(validation_error("update", vec![Issue::error("id", code::INVALID_TYPE, "id must be a string")])),
+            Ok(None) => {
+                return rejected(validation_error(
+                    "update",
+                    vec![Issue::error(
+                        "id",
+                        code::INVALID_TYPE,
+                        "id must be a string",
+                    )],
+                ))
+            }
             Err(issue) => return rejected(validation_error("update", vec![issue])),
         };
-        let known = self.inner.types.try_borrow().ok().and_then(|m| m.get(&id).copied());
+        let known = self
+            .inner
+            .types
+            .try_borrow()
+            .ok()
+            .and_then(|m| m.get(&id).copied());
         let dialin_type = typed.dialin_type.or(known);
-        match (read.issues.is_empty(), request::build_update(&id, &read.value, dialin_type, &self.inner.opts)) {
+        match (
+            read.issues.is_empty(),
+            request::build_update(&id, &read.value, dialin_type, &self.inner.opts),
+        ) {
             (true, Ok(b)) => {
                 let inner = self.inner.clone();
                 future_to_promise(async move { inner.send(b.request, signal, None).await })
             }
-            (_, Ok(b)) => rejected(validation_error("update", read.issues.into_iter().chain(b.warnings).collect())),
-            (_, Err(core)) => rejected(validation_error("update", read.issues.into_iter().chain(core).collect())),
+            (_, Ok(b)) => rejected(validation_error(
+                "update",
+                read.issues.into_iter().chain(b.warnings).collect(),
+            )),
+            (_, Err(core)) => rejected(validation_error(
+                "update",
+                read.issues.into_iter().chain(core).collect(),
+            )),
         }
     }
 
-    fn by_id(&self, id: JsValue, opts: JsValue, what: &str, build: fn(&str, &RequestOptions) -> Result<Built, Vec<Issue>>) -> Promise {
+    fn by_id(
+        &self,
+        id: JsValue,
+        opts: JsValue,
+        what: &str,
+        build: fn(&str, &RequestOptions) -> Result<Built, Vec<Issue>>,
+    ) -> Promise {
         let signal = match signal_of(&opts) {
             Ok(s) => s,
             Err(e) => return rejected(e),
         };
         let id = match read_string(&id, "id") {
             Ok(Some(s)) => s,
-            Ok(None) => return rejected(validation_error(what, vec![Issue::error("id", code::INVALID_TYPE, "id must be a string")])),
+            Ok(None) => {
+                return rejected(validation_error(
+                    what,
+                    vec![Issue::error(
+                        "id",
+                        code::INVALID_TYPE,
+                        "id must be a string",
+                    )],
+                ))
+            }
             Err(issue) => return rejected(validation_error(what, vec![issue])),
         };
         match build(&id, &self.inner.opts) {
@@ -602,13 +848,19 @@ impl DailyDialinClient {
             Err(e) => return rejected(e),
         };
         let read = to_json(&query, "");
-        match (read.issues.is_empty(), request::build_list(&read.value, &self.inner.opts)) {
+        match (
+            read.issues.is_empty(),
+            request::build_list(&read.value, &self.inner.opts),
+        ) {
             (true, Ok(b)) => {
                 let inner = self.inner.clone();
                 future_to_promise(async move { inner.send(b.request, signal, None).await })
             }
             (_, Ok(_)) => rejected(validation_error("list query", read.issues)),
-            (_, Err(core)) => rejected(validation_error("list query", read.issues.into_iter().chain(core).collect())),
+            (_, Err(core)) => rejected(validation_error(
+                "list query",
+                read.issues.into_iter().chain(core).collect(),
+            )),
         }
     }
 
@@ -640,7 +892,12 @@ impl DailyDialinClient {
         if !issues.is_empty() {
             return Err(validation_error("list query", issues));
         }
-        let state = Rc::new(RefCell::new(Pager { buffer: VecDeque::new(), cursor: None, done: false, query: q }));
+        let state = Rc::new(RefCell::new(Pager {
+            buffer: VecDeque::new(),
+            cursor: None,
+            done: false,
+            query: q,
+        }));
         let inner = self.inner.clone();
         let next = Closure::<dyn FnMut() -> Promise>::new(move || {
             let (inner, state, signal) = (inner.clone(), state.clone(), signal.clone());
@@ -670,9 +927,19 @@ impl Pager {
         out.into()
     }
 
-    async fn next(inner: &Rc<Inner>, state: &Rc<RefCell<Pager>>, signal: Option<AbortSignal>) -> Result<JsValue, JsValue> {
+    async fn next(
+        inner: &Rc<Inner>,
+        state: &Rc<RefCell<Pager>>,
+        signal: Option<AbortSignal>,
+    ) -> Result<JsValue, JsValue> {
         let (query, done) = {
-            let mut s = state.try_borrow_mut().map_err(|_| make_error("DailyDialinError", "listAll: next() called again before the previous call settled", &[]))?;
+            let mut s = state.try_borrow_mut().map_err(|_| {
+                make_error(
+                    "DailyDialinError",
+                    "listAll: next() called again before the previous call settled",
+                    &[],
+                )
+            })?;
             if let Some(v) = s.buffer.pop_front() {
                 return Ok(Pager::result(Some(v)));
             }
@@ -685,12 +952,20 @@ impl Pager {
         if done {
             return Ok(Pager::result(None));
         }
-        let req = request::build_list(&Value::Object(query), &inner.opts).map_err(|i| validation_error("list query", i))?.request;
+        let req = request::build_list(&Value::Object(query), &inner.opts)
+            .map_err(|i| validation_error("list query", i))?
+            .request;
         let page = inner.send(req, signal, None).await?;
         let data: js_sys::Array = get(&page, "data").dyn_into().map_err(|_| {
-            make_error("DailyApiError", "listAll: a page has no data array", &[("kind", "unexpected_response".into())])
+            make_error(
+                "DailyApiError",
+                "listAll: a page has no data array",
+                &[("kind", "unexpected_response".into())],
+            )
         })?;
-        let mut s = state.try_borrow_mut().map_err(|_| make_error("DailyDialinError", "listAll: concurrent next()", &[]))?;
+        let mut s = state
+            .try_borrow_mut()
+            .map_err(|_| make_error("DailyDialinError", "listAll: concurrent next()", &[]))?;
         s.cursor = data.iter().last().and_then(|c| get(&c, "id").as_string());
         s.done = data.length() == 0 || s.cursor.is_none();
         s.buffer.extend(data.iter());

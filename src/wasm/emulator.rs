@@ -40,10 +40,13 @@ impl EmulatorCore {
         let opts: EmulatorOptions = if opts.is_undefined() || opts.is_null() {
             EmulatorOptions::default()
         } else {
-            serde_wasm_bindgen::from_value(opts)
-                .map_err(|e| make_error("DailyDialinError", &format!("emulator options: {e}"), &[]))?
+            serde_wasm_bindgen::from_value(opts).map_err(|e| {
+                make_error("DailyDialinError", &format!("emulator options: {e}"), &[])
+            })?
         };
-        Ok(EmulatorCore { inner: Emulator::new(opts) })
+        Ok(EmulatorCore {
+            inner: Emulator::new(opts),
+        })
     }
 
     /// Handles one request; returns `{ status, headers: [[name, value]], body, delay_ms,
@@ -70,8 +73,15 @@ impl EmulatorCore {
     }
 
     #[wasm_bindgen(js_name = recordWebhookResult)]
-    pub fn record_webhook_result(&mut self, call_id: &str, status: Option<u16>, error: Option<String>, now_ms: f64) -> bool {
-        self.inner.record_webhook_result(call_id, status, error, now_ms.max(0.0) as u64)
+    pub fn record_webhook_result(
+        &mut self,
+        call_id: &str,
+        status: Option<u16>,
+        error: Option<String>,
+        now_ms: f64,
+    ) -> bool {
+        self.inner
+            .record_webhook_result(call_id, status, error, now_ms.max(0.0) as u64)
     }
 
     #[wasm_bindgen(js_name = exportState)]

@@ -4,14 +4,14 @@
 //!
 //! Every export is total: whatever JS passes, it returns or throws an `Error`; it never traps.
 
+pub mod client;
 pub mod convert;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 pub mod errors;
 mod js;
 pub mod options;
-pub mod client;
 pub mod webhook;
-#[cfg(feature = "emulator")]
-pub mod emulator;
 
 use serde::Serialize;
 use tsify::Tsify;

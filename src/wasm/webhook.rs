@@ -6,7 +6,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::errors::make_error;
-use crate::webhook::{self, Verified, VerifyInput, DEFAULT_TOLERANCE_SECONDS, MILLISECONDS_THRESHOLD, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use crate::webhook::{
+    self, Verified, VerifyInput, DEFAULT_TOLERANCE_SECONDS, MILLISECONDS_THRESHOLD,
+    SIGNATURE_HEADER, TIMESTAMP_HEADER,
+};
 
 #[wasm_bindgen]
 extern "C" {
@@ -65,7 +68,11 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 fn failure(reason: &str, message: &str) -> JsValue {
-    make_error("WebhookVerificationError", message, &[("reason", reason.into())])
+    make_error(
+        "WebhookVerificationError",
+        message,
+        &[("reason", reason.into())],
+    )
 }
 
 fn usage(message: &str) -> JsValue {
@@ -95,7 +102,10 @@ fn body_bytes(v: &JsValue) -> Result<Vec<u8>, String> {
 fn header(headers: &JsValue, name: &str) -> Option<String> {
     let getter = get(headers, "get");
     if let Some(f) = getter.dyn_ref::<Function>() {
-        return f.call1(headers, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
+        return f
+            .call1(headers, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string());
     }
     let obj = headers.dyn_ref::<Object>()?;
     let mut values = Vec::new();
@@ -126,10 +136,15 @@ fn secrets_of(opts: &JsValue) -> Result<Vec<String>, JsValue> {
             out.push(s);
         } else if let Some(a) = v.dyn_ref::<Array>() {
             for x in a.iter() {
-                out.push(x.as_string().ok_or_else(|| failure("bad_secret", "every secret must be a base64 string"))?);
+                out.push(x.as_string().ok_or_else(|| {
+                    failure("bad_secret", "every secret must be a base64 string")
+                })?);
             }
         } else {
-            return Err(failure("bad_secret", "secret must be a base64 string (secrets: an array of them)"));
+            return Err(failure(
+                "bad_secret",
+                "secret must be a base64 string (secrets: an array of them)",
+            ));
         }
     }
     Ok(out)
@@ -164,12 +179,17 @@ pub fn verify_pinless_webhook(
     #[wasm_bindgen(unchecked_param_type = "VerifyPinlessWebhookOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
     if !opts.is_object() {
-        return Err(usage("verifyPinlessWebhook takes { body, headers, secret | secrets }"));
+        return Err(usage(
+            "verifyPinlessWebhook takes { body, headers, secret | secrets }",
+        ));
     }
     let body = body_bytes(&get(&opts, "body")).map_err(|m| failure("bad_payload", &m))?;
     let headers = get(&opts, "headers");
     if !headers.is_object() {
-        return Err(failure("missing_signature", "headers must be the request's headers (a Headers instance or an object)"));
+        return Err(failure(
+            "missing_signature",
+            "headers must be the request's headers (a Headers instance or an object)",
+        ));
     }
     let signature = header(&headers, SIGNATURE_HEADER);
     let timestamp = header(&headers, TIMESTAMP_HEADER);
@@ -179,7 +199,11 @@ pub fn verify_pinless_webhook(
     let tolerance_seconds = match tolerance.as_f64() {
         None if tolerance.is_undefined() || tolerance.is_null() => DEFAULT_TOLERANCE_SECONDS,
         Some(t) if t.is_finite() && t >= 0.0 && t.fract() == 0.0 => t as u64,
-        _ => return Err(usage("toleranceSeconds must be a whole number of seconds, 0 or more")),
+        _ => {
+            return Err(usage(
+                "toleranceSeconds must be a whole number of seconds, 0 or more",
+            ))
+        }
     };
     let input = VerifyInput {
         body: &body,
@@ -214,21 +238,31 @@ pub fn sign_pinless_webhook(
     #[wasm_bindgen(unchecked_param_type = "SignPinlessWebhookOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
     if !opts.is_object() {
-        return Err(usage("signPinlessWebhook takes { body, secret, timestamp? }"));
+        return Err(usage(
+            "signPinlessWebhook takes { body, secret, timestamp? }",
+        ));
     }
     let body = body_bytes(&get(&opts, "body")).map_err(|m| usage(&m))?;
-    let secret = get(&opts, "secret").as_string().ok_or_else(|| failure("bad_secret", "secret must be a base64 string"))?;
+    let secret = get(&opts, "secret")
+        .as_string()
+        .ok_or_else(|| failure("bad_secret", "secret must be a base64 string"))?;
     let ts = get(&opts, "timestamp");
     let timestamp = if ts.is_undefined() || ts.is_null() {
         format!("{}", (date_now() / 1000.0).floor() as i64)
     } else if let Some(s) = ts.as_string() {
         s
-    } else if let Some(n) = ts.as_f64().filter(|n| n.is_finite() && n.fract() == 0.0 && *n >= 0.0) {
+    } else if let Some(n) = ts
+        .as_f64()
+        .filter(|n| n.is_finite() && n.fract() == 0.0 && *n >= 0.0)
+    {
         format!("{}", n as i64)
     } else {
-        return Err(usage("timestamp must be a whole number (Unix seconds) or a string"));
+        return Err(usage(
+            "timestamp must be a whole number (Unix seconds) or a string",
+        ));
     };
-    let sig = webhook::sign(&secret, &timestamp, &body).map_err(|e| failure(e.reason(), e.message()))?;
+    let sig =
+        webhook::sign(&secret, &timestamp, &body).map_err(|e| failure(e.reason(), e.message()))?;
     let out = Object::new();
     Reflect::set(&out, &SIGNATURE_HEADER.into(), &sig.into())?;
     Reflect::set(&out, &TIMESTAMP_HEADER.into(), &timestamp.into())?;
