@@ -24,6 +24,10 @@ function replaceExactly(text, from, to, times, what) {
   return text.split(from).join(to);
 }
 
+// wasm-bindgen declares `[Symbol.dispose]()` on exported classes, which needs TypeScript's
+// esnext.disposable lib; drop the declaration (the method still exists at run time) so consumers
+// compile with any lib setting.
+const noDispose = (dts) => dts.replace(/\n\s*\[Symbol\.dispose\]\(\): void;/g, '');
 const selfTypes = (text, dts, what) =>
   replaceExactly(text, '/* @ts-self-types="./daily_dialin.d.ts" */', `/* @ts-self-types="./${dts}" */`, 1, what);
 
@@ -46,7 +50,7 @@ let wasmModule, wasmInstance, wasm = __notInitialised;`,
 );
 web = replaceExactly(web, 'if (wasm !== undefined) return wasm;', 'if (wasm !== __notInitialised) return wasm;', 2, 'web glue');
 write('web-glue.js', web);
-write('web-glue.d.ts', read(bindgen, 'web', 'daily_dialin.d.ts'));
+write('web-glue.d.ts', noDispose(read(bindgen, 'web', 'daily_dialin.d.ts')));
 for (const f of ['web.js', 'web.d.ts']) copyFileSync(join(template, f), join(out, f));
 
 // --- Node: glue + footer, one file per module system ---
@@ -58,7 +62,7 @@ write(
 );
 write(
   'node.d.mts',
-  read(bindgen, 'experimental-nodejs-module', 'daily_dialin.d.ts') +
+  noDispose(read(bindgen, 'experimental-nodejs-module', 'daily_dialin.d.ts')) +
     replaceExactly(footerDts, './ERRORS_MODULE', './errors.js', 1, 'node-footer.d.ts'),
 );
 write(
@@ -67,7 +71,7 @@ write(
 );
 write(
   'node.d.cts',
-  read(bindgen, 'nodejs', 'daily_dialin.d.ts') +
+  noDispose(read(bindgen, 'nodejs', 'daily_dialin.d.ts')) +
     replaceExactly(footerDts, './ERRORS_MODULE', './errors.cjs', 1, 'node-footer.d.ts'),
 );
 

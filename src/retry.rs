@@ -148,7 +148,17 @@ pub fn next(
     let wait = |hint: Option<&str>| {
         let backoff = backoff_ms(retries_done + 1, jitter);
         match hint.and_then(|h| parse_retry_after(h, now_ms)) {
-            Some(ms) => ms.min(RETRY_AFTER_CAP_MS).max(backoff / 2),
+            // Callers told the same Retry-After would all come back at the same instant and
+            // collide again: spread them over up to half a backoff step after it.
+            Some(ms) => {
+                let j = if jitter.is_finite() {
+                    jitter.clamp(0.0, 1.0)
+                } else {
+                    1.0
+                };
+                let spread = (j * backoff_ms(retries_done + 1, 1.0) as f64 / 2.0) as u64;
+                ms.min(RETRY_AFTER_CAP_MS) + spread
+            }
             None => backoff,
         }
     };
@@ -343,6 +353,26 @@ mod tests {
                 0.0
             ),
             Next::GiveUp
+        );
+    }
+
+    #[test]
+    fn retry_after_waits_are_spread_by_jitter() {
+        let f = Failure::Status {
+            status: 429,
+            retry_after: Some("1"),
+        };
+        assert_eq!(
+            next(2, Method::Get, 0, f, 0.0, 0.0),
+            Next::Retry { delay_ms: 1000 }
+        );
+        assert_eq!(
+            next(2, Method::Get, 0, f, 1.0, 0.0),
+            Next::Retry { delay_ms: 1250 }
+        );
+        assert_eq!(
+            next(2, Method::Get, 1, f, 1.0, 0.0),
+            Next::Retry { delay_ms: 1500 }
         );
     }
 

@@ -45,14 +45,21 @@ export interface ClientOptions extends RequestOptions {
     maxRetries?: number;
     /** Per-attempt timeout in milliseconds (default 30000). */
     timeoutMs?: number;
-    /** A fetch implementation to use instead of the global `fetch`. */
-    fetch?: (request: Request) => Promise<Response>;
+    /** A fetch implementation to use instead of the global `fetch`: called with a `Request`, it must resolve to a `Response`. */
+    fetch?: (request: any) => Promise<any>;
+}
+
+/** The part of an `AbortSignal` the client uses (DOM and Node signals fit). */
+export interface AbortSignalLike {
+    readonly aborted: boolean;
+    addEventListener(type: "abort", listener: () => void): void;
+    removeEventListener(type: "abort", listener: () => void): void;
 }
 
 /** Options of one call. */
 export interface CallOptions {
     /** Cancels the call, including the wait between retries. */
-    signal?: AbortSignal;
+    signal?: AbortSignalLike;
 }
 
 /** Options of `update`. */

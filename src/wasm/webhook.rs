@@ -1,7 +1,7 @@
 //! JS adapters for the pinless webhook (`room_creation_api`): verify, sign, generate a secret.
 //! All rules live in `crate::webhook`; this file only reads JS values.
 
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -40,7 +40,7 @@ export interface VerifyPinlessWebhookOptions {
     /** The raw body exactly as received (string or bytes), never a parsed object. */
     body: string | Uint8Array | ArrayBuffer;
     /** The request headers: a `Headers` instance or a plain object (any letter case). */
-    headers: Headers | Record<string, string | string[] | undefined>;
+    headers: { get(name: string): string | null } | Record<string, string | string[] | undefined>;
     /** The config's `hmac` (base64). */
     secret?: string;
     /** Several secrets, for rotation: any one may match. */
@@ -65,6 +65,22 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     } else {
         JsValue::UNDEFINED
     }
+}
+
+/// The items of a JS array (at most 64), read without letting a hostile proxy throw through wasm.
+fn array_items(v: &JsValue) -> Option<Vec<JsValue>> {
+    if !super::js::is_array(v).unwrap_or(false) {
+        return None;
+    }
+    let len = super::js::get(v, &"length".into()).ok()?.as_f64()?;
+    let len = if len.is_finite() && len >= 0.0 {
+        len.min(64.0) as u32
+    } else {
+        0
+    };
+    (0..len)
+        .map(|i| super::js::get(v, &i.into()).ok())
+        .collect()
 }
 
 fn failure(reason: &str, message: &str) -> JsValue {
@@ -109,16 +125,18 @@ fn header(headers: &JsValue, name: &str) -> Option<String> {
     }
     let obj = headers.dyn_ref::<Object>()?;
     let mut values = Vec::new();
-    for key in Object::keys(obj).iter() {
+    // Reflect.ownKeys returns an error (instead of throwing through wasm) for hostile proxies.
+    let keys = Reflect::own_keys(obj).ok()?;
+    for key in keys.iter() {
         let Some(k) = key.as_string() else { continue };
         if !k.eq_ignore_ascii_case(name) {
             continue;
         }
-        let v = Reflect::get(obj, &key).unwrap_or(JsValue::UNDEFINED);
+        let v = super::js::get(obj, &key).unwrap_or(JsValue::UNDEFINED);
         if let Some(s) = v.as_string() {
             values.push(s);
-        } else if let Some(a) = v.dyn_ref::<Array>() {
-            values.extend(a.iter().filter_map(|x| x.as_string()));
+        } else if let Some(items) = array_items(&v) {
+            values.extend(items.iter().filter_map(|x| x.as_string()));
         }
     }
     (!values.is_empty()).then(|| values.join(", "))
@@ -134,8 +152,8 @@ fn secrets_of(opts: &JsValue) -> Result<Vec<String>, JsValue> {
         }
         if let Some(s) = v.as_string() {
             out.push(s);
-        } else if let Some(a) = v.dyn_ref::<Array>() {
-            for x in a.iter() {
+        } else if let Some(items) = array_items(&v) {
+            for x in items {
                 out.push(x.as_string().ok_or_else(|| {
                     failure("bad_secret", "every secret must be a base64 string")
                 })?);

@@ -20,7 +20,7 @@ test('1000 creates from 50 concurrent callers under the rate limit', { timeout: 
     return r;
   };
   try {
-    const c = new m.DailyDialinClient({ apiKey: 'load-key', baseUrl: emu.url, maxRetries: 10, fetch: fetchCounting });
+    const c = new m.DailyDialinClient({ apiKey: 'load-key', baseUrl: emu.url, maxRetries: 20, fetch: fetchCounting });
     const numbers = Array.from({ length: 1000 }, (_, i) => `+1415${String(5550000 + i)}`);
     let next = 0;
     const started = Date.now();

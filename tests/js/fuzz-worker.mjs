@@ -185,7 +185,27 @@ function generator(random) {
     }
     return chance(0.5) ? mutate(req) : chance(0.5) ? req : body([req]);
   }
-  return { body, options, id, request, scalar, pick, int, chance };
+  const SECRET = 'q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=';
+  const CALL = '{"To":"+12095551234","From":"+14155550100","callId":"c-1","callDomain":"d-1"}';
+  const TS = 1767225600;
+  const signed = dd.signPinlessWebhook({ body: CALL, secret: SECRET, timestamp: TS });
+  function webhook() {
+    const o = {
+      body: chance(0.5) ? CALL : pick([randomString(), new TextEncoder().encode(CALL), new Uint8Array(int(64)), scalar(), randomJson(), weird()]),
+      headers: chance(0.6) ? { ...signed } : pick([mutate({ ...signed }), randomJson(), weird(), { 'x-pinless-signature': [signed['X-Pinless-Signature'], randomString()], 'X-PINLESS-TIMESTAMP': String(TS) }]),
+      now: chance(0.6) ? TS + int(700) - 350 : pick([scalar(), new Date(TS * 1000), TS * 1000, weird()]),
+    };
+    if (chance(0.7)) o.secret = chance(0.7) ? SECRET : pick([randomString(), scalar(), weird()]);
+    else o.secrets = pick([[SECRET], [randomString(), SECRET], [], [scalar()], weird()]);
+    if (chance(0.2)) o.toleranceSeconds = pick([0, 300, -1, 1.5, scalar()]);
+    return chance(0.9) ? (chance(0.3) ? mutate(o) : o) : weird();
+  }
+  function signInput() {
+    const o = { body: chance(0.7) ? CALL : pick([randomString(), scalar(), weird()]), secret: chance(0.7) ? SECRET : pick([randomString(), scalar()]) };
+    if (chance(0.5)) o.timestamp = pick([TS, String(TS), scalar(), -1, 1.5]);
+    return chance(0.9) ? o : weird();
+  }
+  return { body, options, id, request, scalar, pick, int, chance, webhook, signInput };
 }
 
 function checkIssues(issues, where) {
@@ -196,6 +216,16 @@ function checkIssues(issues, where) {
     assert.ok(i.severity === 'error' || i.severity === 'warning', where);
     assert.equal(typeof i.message, 'string', where);
     assert.ok(!i.message.includes(KEY), `${where}: an issue message shows the API key`);
+  }
+}
+
+/** Webhook functions refuse with WebhookVerificationError (a reason) or DailyDialinError (misuse). */
+function checkWebhookThrown(e, where) {
+  assert.ok(!(e instanceof WebAssembly.RuntimeError), `${where}: wasm trapped: ${e?.message}`);
+  assert.ok(e instanceof dd.DailyDialinError, `${where}: threw ${e?.name}: ${e?.message}`);
+  if (e instanceof dd.WebhookVerificationError) assert.match(e.reason, /^[a-z_]+$/, where);
+  for (const text of [e.message, String(e), JSON.stringify(e)]) {
+    assert.ok(!text.includes('q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA='), `${where}: the error shows the secret`);
   }
 }
 
@@ -240,6 +270,13 @@ function run() {
       assert.equal(typeof s, 'string', where);
       assert.ok(!s.includes(KEY), `${where}: curl shows the API key`);
     }],
+    ['verifyPinlessWebhook', () => [g.webhook()], dd.verifyPinlessWebhook, (r, where) => {
+      assert.ok(r.kind === 'test' || (r.kind === 'call' && typeof r.payload.callId === 'string'), where);
+    }, checkWebhookThrown],
+    ['signPinlessWebhook', () => [g.signInput()], dd.signPinlessWebhook, (r, where) => {
+      assert.match(r['X-Pinless-Signature'], /^[A-Za-z0-9+/]{43}=$/, where);
+    }, checkWebhookThrown],
+    ['generateHmacSecret', () => [], dd.generateHmacSecret, (s, where) => assert.match(s, /^[A-Za-z0-9+/]{43}=$/, where), checkWebhookThrown],
     // Missing and extra arguments.
     ['validateCreate()', () => [], dd.validateCreate, checkReport],
     ['buildGetRequest(...extra)', () => [g.id(), g.options(), g.scalar(), g.scalar()], dd.buildGetRequest, checkRequest],
@@ -256,7 +293,7 @@ function run() {
   let warm = 0;
   for (let i = 0; i < INPUTS; i++) {
     if (i === WARMUP) warm = dd.__memoryBytes();
-    for (const [name, makeArgs, fn, check] of calls) {
+    for (const [name, makeArgs, fn, check, thrown = checkThrown] of calls) {
       const where = `${name} (seed ${SEED}, input ${i})`;
       let args;
       for (let tries = 0; args === undefined; tries++) {
@@ -271,7 +308,7 @@ function run() {
       try {
         result = fn(...args);
       } catch (e) {
-        checkThrown(e, where);
+        thrown(e, where);
         counts[name].threw++;
         continue;
       }
@@ -283,7 +320,7 @@ function run() {
   assert.ok(end <= warm + MEMORY_SLACK, `wasm memory grew from ${warm} to ${end} bytes after warm-up`);
   assert.ok(end <= 64 << 20, `wasm memory reached ${end} bytes`);
   // Both outcomes were exercised for the functions that can refuse.
-  for (const name of ['buildCreateRequest', 'buildUpdateRequest', 'buildGetRequest', 'buildListRequest', 'toCurl']) {
+  for (const name of ['buildCreateRequest', 'buildUpdateRequest', 'buildGetRequest', 'buildListRequest', 'toCurl', 'verifyPinlessWebhook', 'signPinlessWebhook']) {
     assert.ok(counts[name].ok > 0 && counts[name].threw > 0, `${name}: ${JSON.stringify(counts[name])}`);
   }
   return { counts, memory: { afterWarmup: warm, end } };

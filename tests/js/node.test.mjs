@@ -10,19 +10,28 @@ let tmp, tarball, files, dir;
 
 const PIN = { type: 'pin_dialin', phone_number: '+14155550123' };
 const EXPORTS = [
+  'AbortError',
+  'DailyApiError',
+  'DailyDialinClient',
   'DailyDialinError',
+  'NetworkError',
+  'TimeoutError',
   'ValidationError',
+  'WebhookVerificationError',
   'buildCreateRequest',
   'buildDeleteRequest',
   'buildGetRequest',
   'buildListRequest',
   'buildUpdateRequest',
+  'generateHmacSecret',
   'init',
   'initSync',
+  'signPinlessWebhook',
   'toCurl',
   'validateCreate',
   'validateListQuery',
   'validateUpdate',
+  'verifyPinlessWebhook',
 ];
 
 // Runs in the consumer project; prints JSON facts that the tests assert on.
@@ -80,11 +89,14 @@ before(() => {
 
 after(() => tmp?.cleanup());
 
-test('the tarball holds the entries, one wasm and nothing else', () => {
-  // Another branch adds the Node-only emulator entry; it comes with its declarations.
-  const emulator = existsSync(join(ROOT, 'pkg-template', 'emulator.mjs'))
-    ? ['emulator.mjs', ...(existsSync(join(ROOT, 'pkg-template', 'emulator.d.mts')) ? ['emulator.d.mts'] : [])]
-    : [];
+test('the tarball holds the entries, one browser wasm, the Node-only emulator, and nothing else', () => {
+  const emulator = [
+    'emulator-cli.mjs',
+    'emulator.d.mts',
+    'emulator.mjs',
+    'emulator/daily_dialin_emulator.js',
+    'emulator/daily_dialin_emulator_bg.wasm',
+  ];
   assert.deepEqual(files, [
     ...emulator,
     'README.md',
