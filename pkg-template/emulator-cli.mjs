@@ -60,11 +60,13 @@ if (values['no-rate-limit']) {
   rateLimit = { maxRequests: int('rate-limit', n), windowMs: int('rate-limit', ms ?? '5000') };
 }
 
+const port = int('port', values.port);
+if (port > 65535) usageError(`--port must be from 0 to 65535, got ${port}`);
 let emu;
 try {
   emu = await startEmulator({
     host: values.host,
-    port: int('port', values.port),
+    port,
     apiKeys: values['api-key'],
     dataFile: values.data,
     retryAfter: values['retry-after'],
