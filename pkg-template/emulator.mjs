@@ -4,36 +4,77 @@
 // HTTP shell: it reads requests, obeys the core's delay / drop directives, persists state, and
 // delivers the signed webhooks the core asks for.
 import http from 'node:http';
+import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as errors from './errors.js';
 import { EmulatorCore, __registerErrorClasses } from './emulator/daily_dialin_emulator.js';
 
 __registerErrorClasses(errors);
+const { DailyDialinError } = errors;
 
-const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  apiKeys: undefined,
+  allowPrivateUrls: true,
+  rateLimit: { maxRequests: 100, windowMs: 5000 },
+  retryAfter: false,
+  holdTimeoutMs: 120000,
+  dataFile: undefined,
+  maxBodyBytes: 1024 * 1024,
+  webhookTimeoutMs: 10000,
+};
+/** The headers the core sets on every answer; the shell's own answers (413, 500) carry them too. */
+const CORS = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After, X-Emulator-Fault' };
+const CALLS_ROUTE = '/_emulator/calls';
+const EMPTY = new Uint8Array(0);
+const TOO_LARGE = Symbol('too large');
 
-function readBody(req, limit) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    let size = 0;
-    req.on('data', (c) => {
-      size += c.length;
-      if (size > limit) {
-        reject(Object.assign(new Error('body too large'), { tooLarge: true }));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
+const fail = (message) => new DailyDialinError(`daily-dialin emulator: ${message}`);
+
+function wholeNumber(name, v, min, max) {
+  if (!Number.isInteger(v) || v < min || v > max) throw fail(`${name} must be a whole number from ${min} to ${max}`);
 }
 
-/** Writes `text` to `file` atomically: a temporary file in the same folder, then a rename. */
+/** Checks the options in JS, so that a mistake is named clearly and no API key is ever echoed. */
+function checkOptions(options) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw fail('options must be an object');
+  const known = Object.keys(DEFAULTS);
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) throw fail(`unknown option ${JSON.stringify(k)}; known options: ${known.join(', ')}`);
+  }
+  const o = { ...DEFAULTS };
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) o[k] = v;
+  if (typeof o.host !== 'string' || !o.host) throw fail('host must be a non-empty string');
+  wholeNumber('port', o.port, 0, 65535);
+  if (o.apiKeys != null) {
+    const ok = Array.isArray(o.apiKeys) && o.apiKeys.every((k) => typeof k === 'string' && k !== '' && !/\s/.test(k));
+    if (!ok) throw fail('apiKeys must be an array of non-empty strings without whitespace');
+  }
+  for (const k of ['allowPrivateUrls', 'retryAfter']) {
+    if (typeof o[k] !== 'boolean') throw fail(`${k} must be true or false`);
+  }
+  if (o.rateLimit === false) o.rateLimit = null;
+  if (o.rateLimit !== null) {
+    if (typeof o.rateLimit !== 'object') throw fail('rateLimit must be { maxRequests, windowMs }, null or false');
+    wholeNumber('rateLimit.maxRequests', o.rateLimit.maxRequests, 0, 2 ** 32 - 1);
+    wholeNumber('rateLimit.windowMs', o.rateLimit.windowMs, 1, Number.MAX_SAFE_INTEGER);
+  }
+  wholeNumber('holdTimeoutMs', o.holdTimeoutMs, 0, Number.MAX_SAFE_INTEGER);
+  wholeNumber('maxBodyBytes', o.maxBodyBytes, 0, 2 ** 31 - 1);
+  wholeNumber('webhookTimeoutMs', o.webhookTimeoutMs, 1, 2 ** 31 - 1);
+  if (o.dataFile !== undefined && (typeof o.dataFile !== 'string' || !o.dataFile)) throw fail('dataFile must be a file path');
+  return o;
+}
+
+/**
+ * Writes `text` to `file` atomically: a temporary file in the same folder, flushed to disk, then a
+ * rename over `file` (and a flush of the folder), so a reader (or a restart after a crash) sees
+ * either the old or the new state, never a mix.
+ */
 function writeAtomic(file, text) {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const tmp = tempName(file, process.pid);
   const fd = fs.openSync(tmp, 'w');
   try {
     fs.writeSync(fd, text);
@@ -42,6 +83,98 @@ function writeAtomic(file, text) {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
+  try {
+    const dir = fs.openSync(path.dirname(file), 'r');
+    try {
+      fs.fsyncSync(dir);
+    } finally {
+      fs.closeSync(dir);
+    }
+  } catch {
+    // Some platforms (Windows) cannot open or flush a folder; the rename is done either way.
+  }
+}
+
+const tempName = (file, pid) => path.join(path.dirname(file), `.${path.basename(file)}.${pid}.tmp`);
+
+/** Removes temporary files left by emulators that were killed while writing `file`. */
+function removeStaleTemps(file) {
+  const prefix = `.${path.basename(file)}.`;
+  let names;
+  try {
+    names = fs.readdirSync(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) && /^(\d+)\.tmp$/.exec(name.slice(prefix.length));
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    try {
+      fs.unlinkSync(path.join(path.dirname(file), name));
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/** Loads `file` into `core`; a missing or empty file is a fresh start. Returns whether it was loaded. */
+function loadState(core, file) {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e.code === 'ENOENT') return false;
+    throw fail(`cannot read the data file ${file}: ${e.code ?? e.message}`);
+  }
+  if (!text.trim()) return false;
+  try {
+    core.importState(text);
+  } catch (e) {
+    throw fail(`the data file ${file} is not a valid emulator state (${e.message}); fix it, or delete it to start empty`);
+  }
+  return true;
+}
+
+/**
+ * Reads a request body up to `limit` bytes. A larger body is read to its end and dropped (so the
+ * client gets to read the 413 answer), up to a hard cap past which the connection is cut.
+ * Resolves to the bytes, `TOO_LARGE`, or null when the client went away.
+ */
+function readBody(req, limit) {
+  const cap = Math.max(limit * 4, 16 * 1024 * 1024);
+  return new Promise((resolve) => {
+    let chunks = [];
+    let size = 0;
+    let tooLarge = Number(req.headers['content-length']) > limit;
+    req.on('data', (c) => {
+      size += c.length;
+      if (tooLarge || size > limit) {
+        tooLarge = true;
+        chunks = [];
+        if (size > cap) req.socket.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(tooLarge ? TOO_LARGE : chunks.length ? new Uint8Array(Buffer.concat(chunks)) : EMPTY));
+    req.on('error', () => resolve(null));
+    req.on('close', () => resolve(null));
+  });
+}
+
+function answerError(res, status, error, info, extra = {}) {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...CORS, ...extra });
+  res.end(JSON.stringify({ error, info }));
 }
 
 /**
@@ -50,32 +183,36 @@ function writeAtomic(file, text) {
  * @returns {Promise<import('./emulator.d.mts').RunningEmulator>}
  */
 export async function startEmulator(options = {}) {
-  const {
-    host = '127.0.0.1',
-    port = 0,
-    apiKeys,
-    allowPrivateUrls = true,
-    rateLimit = { maxRequests: 100, windowMs: 5000 },
-    retryAfter = false,
-    holdTimeoutMs = 120000,
-    dataFile,
-    maxBodyBytes = DEFAULT_MAX_BODY,
-    webhookTimeoutMs = 10000,
-  } = options;
+  const o = checkOptions(options);
   const core = new EmulatorCore({
-    apiKeys: apiKeys ?? null,
-    allowPrivateUrls,
-    rateLimit: rateLimit === false || rateLimit === null ? null : rateLimit,
-    retryAfter,
-    holdTimeoutMs,
+    apiKeys: o.apiKeys ?? null,
+    allowPrivateUrls: o.allowPrivateUrls,
+    rateLimit: o.rateLimit,
+    retryAfter: o.retryAfter,
+    holdTimeoutMs: o.holdTimeoutMs,
   });
-  if (dataFile && fs.existsSync(dataFile)) {
-    core.importState(fs.readFileSync(dataFile, 'utf8'));
+  const { dataFile } = o;
+  try {
+    if (dataFile) {
+      removeStaleTemps(dataFile);
+      // A fresh file is written now, so that a folder that is missing or not writable fails here.
+      if (!loadState(core, dataFile)) {
+        try {
+          writeAtomic(dataFile, core.exportState());
+        } catch (e) {
+          throw fail(`cannot write the data file ${dataFile}: ${e.code ?? e.message}`);
+        }
+      }
+    }
+  } catch (e) {
+    core.free();
+    throw e;
   }
 
   const sockets = new Set();
   const timers = new Set();
-  const deliveries = new Set();
+  /** Webhook requests in flight (aborted by close()). */
+  const outgoing = new Set();
   let closed = false;
 
   const wait = (ms) =>
@@ -87,41 +224,96 @@ export async function startEmulator(options = {}) {
       timers.add(t);
     });
 
-  async function deliver(effect) {
-    let status;
-    let error;
-    try {
-      const r = await fetch(effect.url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...Object.fromEntries(effect.headers) },
-        body: effect.body,
-        signal: AbortSignal.timeout(webhookTimeoutMs),
+  /** POSTs one webhook (fresh connection, no redirects); resolves to { status } or { error }. */
+  function post(effect) {
+    return new Promise((resolve) => {
+      let url;
+      try {
+        url = new URL(effect.url);
+      } catch {
+        resolve({ error: 'invalid URL' });
+        return;
+      }
+      const mod = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : null;
+      if (!mod) {
+        resolve({ error: `unsupported protocol ${url.protocol}` });
+        return;
+      }
+      const body = Buffer.from(effect.body, 'utf8');
+      const headers = { ...Object.fromEntries(effect.headers), 'Content-Length': String(body.length) };
+      const req = mod.request(url, { method: 'POST', headers, agent: false });
+      let result;
+      const timer = setTimeout(() => {
+        result ??= { error: `timeout after ${o.webhookTimeoutMs} ms` };
+        req.destroy();
+      }, o.webhookTimeoutMs);
+      outgoing.add(req);
+      req.on('response', (res) => {
+        result ??= { status: res.statusCode };
+        resolve(result);
+        res.resume();
+        res.on('error', () => {});
       });
-      status = r.status;
-      await r.arrayBuffer().catch(() => {});
-    } catch (e) {
-      error = String(e?.cause?.code ?? e?.name ?? 'fetch failed');
-    }
-    if (effect.call_id) core.recordWebhookResult(effect.call_id, status, error, Date.now());
+      req.on('error', (e) => {
+        result ??= { error: closed ? 'emulator closed' : String(e.code ?? e.message) };
+        resolve(result);
+      });
+      req.on('close', () => {
+        clearTimeout(timer);
+        outgoing.delete(req);
+        resolve(result ?? { error: 'connection closed' });
+      });
+      req.end(body);
+    });
   }
 
-  const server = http.createServer(async (req, res) => {
-    let body;
-    try {
-      body = await readBody(req, maxBodyBytes);
-    } catch (e) {
-      if (e.tooLarge && !res.headersSent) {
-        res.writeHead(413, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
-        res.end(JSON.stringify({ error: 'invalid-request-error', info: `body larger than ${maxBodyBytes} bytes` }));
+  async function deliver(effect) {
+    const { status, error } = await post(effect);
+    if (effect.call_id && !closed) core.recordWebhookResult(effect.call_id, status, error, Date.now());
+  }
+
+  const sendAll = (effects) => Promise.all(effects.map(deliver));
+
+  /**
+   * One request through the core: the state file is written before anyone sees the answer.
+   * A simulated call waits for its webhook and answers the updated call record; other webhooks
+   * (the create ping) are left in `effects` for the caller to send after answering.
+   */
+  async function dispatch(method, pathname, query, auth, body) {
+    if (closed) throw fail('the emulator is closed');
+    const r = core.handle(method, pathname, query, auth, body, Date.now());
+    if (r.state_changed && dataFile) {
+      try {
+        writeAtomic(dataFile, core.exportState());
+      } catch (e) {
+        const info = `the emulator could not write its data file (${e.code ?? e.message})`;
+        return { status: 500, headers: [], body: JSON.stringify({ error: 'server-error', info }), delay_ms: 0, drop_connection: false, effects: [] };
       }
+    }
+    const route = pathname.replace(/\/$/, '');
+    if (method.toUpperCase() === 'POST' && route === CALLS_ROUTE && r.status === 200 && r.effects.length) {
+      await sendAll(r.effects);
+      if (closed) throw fail('the emulator is closed');
+      const id = JSON.parse(r.body).id;
+      const fresh = core.handle('GET', `${CALLS_ROUTE}/${encodeURIComponent(id)}`, '', undefined, EMPTY, Date.now());
+      return { ...r, body: fresh.body, effects: [] };
+    }
+    return r;
+  }
+
+  async function onRequest(req, res) {
+    const body = await readBody(req, o.maxBodyBytes);
+    if (body === null) return;
+    if (body === TOO_LARGE) {
+      answerError(res, 413, 'invalid-request-error', `the request body is larger than ${o.maxBodyBytes} bytes`, {
+        Connection: 'close',
+      });
       return;
     }
     const q = req.url.indexOf('?');
     const pathname = q < 0 ? req.url : req.url.slice(0, q);
     const query = q < 0 ? '' : req.url.slice(q + 1);
-    const auth = req.headers.authorization;
-    const r = core.handle(req.method, pathname, query, auth ?? undefined, body, Date.now());
-    if (r.state_changed && dataFile) writeAtomic(dataFile, core.exportState());
+    const r = await dispatch(req.method, pathname, query, req.headers.authorization, body);
     if (r.delay_ms > 0) await wait(r.delay_ms);
     if (closed) return;
     if (r.drop_connection) {
@@ -130,63 +322,75 @@ export async function startEmulator(options = {}) {
     }
     res.writeHead(r.status, Object.fromEntries(r.headers));
     res.end(r.body);
-    for (const effect of r.effects) {
-      const p = deliver(effect).finally(() => deliveries.delete(p));
-      deliveries.add(p);
-    }
+    if (r.effects.length) sendAll(r.effects);
+  }
+
+  const server = http.createServer((req, res) => {
+    onRequest(req, res).catch((e) => {
+      if (!closed) answerError(res, 500, 'server-error', `emulator: ${e?.message ?? e}`);
+    });
   });
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    core.free();
+    throw fail(`cannot listen on ${o.host}:${o.port}: ${e.code ?? e.message}`);
+  }
   const addr = server.address();
-  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const shownHost = addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]` : addr.address;
   const origin = `http://${shownHost}:${addr.port}`;
 
-  const admin = async (method, route, payload) => {
-    const r = core.handle(method, route, '', undefined, new TextEncoder().encode(payload ? JSON.stringify(payload) : ''), Date.now());
-    for (const effect of r.effects) {
-      const p = deliver(effect).finally(() => deliveries.delete(p));
-      deliveries.add(p);
-      if (route === '/_emulator/calls') await p;
-    }
+  /** An admin route in-process: parsed answer, or a DailyDialinError carrying status and info. */
+  async function admin(method, route, payload) {
+    const text = payload === undefined ? '' : typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const r = await dispatch(method, route, '', undefined, new TextEncoder().encode(text));
+    if (r.effects.length) await sendAll(r.effects);
     const parsed = r.body ? JSON.parse(r.body) : undefined;
-    if (r.status >= 400) throw new errors.DailyDialinError(`emulator ${method} ${route}: ${r.status} ${parsed?.info ?? ''}`);
+    if (r.status >= 400) {
+      throw Object.assign(fail(`${method} ${route} answered ${r.status}: ${parsed?.info ?? parsed?.error ?? ''}`), {
+        status: r.status,
+        error: parsed?.error,
+        info: parsed?.info,
+      });
+    }
     return parsed;
-  };
+  }
 
   return {
     url: `${origin}/v1`,
     origin,
     port: addr.port,
     host: addr.address,
-    /** Queues a fault (see README: method, path, count, status, body, delay_ms, drop, apply, retry_after). */
-    injectFault: (fault) => admin('POST', '/_emulator/faults', fault),
+    injectFault: (fault) => admin('POST', '/_emulator/faults', fault ?? {}),
+    faults: async () => (await admin('GET', '/_emulator/faults')).faults,
     clearFaults: () => admin('DELETE', '/_emulator/faults'),
-    /** Simulates an incoming call; resolves once the webhook delivery finished. */
-    simulateCall: async (call) => {
-      const created = await admin('POST', '/_emulator/calls', call);
-      return created?.id ? admin('GET', `/_emulator/calls/${encodeURIComponent(created.id)}`) : created;
-    },
-    calls: () => admin('GET', '/_emulator/calls'),
+    simulateCall: (call) => admin('POST', CALLS_ROUTE, call ?? {}),
+    calls: async () => (await admin('GET', CALLS_ROUTE)).calls,
+    call: (id) => admin('GET', `${CALLS_ROUTE}/${encodeURIComponent(String(id))}`),
     reset: () => admin('POST', '/_emulator/reset'),
-    exportState: () => JSON.parse(core.exportState()),
-    /** Stops listening, ends open connections and waits for webhook deliveries in flight. */
+    exportState: () => {
+      if (closed) throw fail('the emulator is closed');
+      return JSON.parse(core.exportState());
+    },
+    importState: (state) => admin('PUT', '/_emulator/state', state),
     close: async () => {
       if (closed) return;
       closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      for (const r of outgoing) r.destroy();
       const done = new Promise((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
-      await Promise.allSettled([...deliveries]);
       await done;
       core.free();
     },

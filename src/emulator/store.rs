@@ -124,11 +124,18 @@ fn parse_list_query(pairs: &[(String, String)]) -> Result<ListQuery, Reply> {
     let mut m = Map::new();
     for (k, v) in pairs {
         let value = if k == "limit" {
+            // An integer stays an integer, so messages read `not 0` as for a JS number, not `0.0`.
             v.trim()
-                .parse::<f64>()
+                .parse::<i64>()
                 .ok()
-                .filter(|f| f.is_finite())
-                .and_then(serde_json::Number::from_f64)
+                .map(serde_json::Number::from)
+                .or_else(|| {
+                    v.trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|f| f.is_finite())
+                        .and_then(serde_json::Number::from_f64)
+                })
                 .map_or_else(|| Value::from(v.as_str()), Value::Number)
         } else {
             Value::from(v.as_str())
@@ -507,5 +514,8 @@ mod tests {
         assert!(q("abc").is_err());
         assert!(q("NaN").is_err());
         assert!(q("").is_err());
+        let info = |s: &str| q(s).unwrap_err().body;
+        assert!(info("0").contains("not 0\""), "{}", info("0"));
+        assert!(info("-3").contains("not -3\""), "{}", info("-3"));
     }
 }

@@ -8,13 +8,18 @@ use super::errors::make_error;
 use super::webhook::fill_random;
 use crate::emulator::{EmuRequest, Emulator, EmulatorOptions, Random};
 
-struct JsRandom;
+/// `crypto.getRandomValues`. It exists in every supported runtime (Node 20+); if it ever fails,
+/// the bytes are zeros (ids stay unique, see `unique_uuid`) and `handle` throws instead of
+/// answering, so a weak secret is never handed out silently.
+#[derive(Default)]
+struct JsRandom {
+    failed: bool,
+}
 
 impl Random for JsRandom {
     fn fill(&mut self, buf: &mut [u8]) {
-        // crypto.getRandomValues exists in every supported runtime (Node 20+); if it ever fails,
-        // the ids would repeat, so fail loudly in the next request instead of silently.
         if fill_random(buf).is_err() {
+            self.failed = true;
             buf.iter_mut().for_each(|b| *b = 0);
         }
     }
@@ -68,7 +73,15 @@ impl EmulatorCore {
             body,
             now_ms: now_ms.max(0.0) as u64,
         };
-        let resp = self.inner.handle(&req, &mut JsRandom);
+        let mut rng = JsRandom::default();
+        let resp = self.inner.handle(&req, &mut rng);
+        if rng.failed {
+            return Err(make_error(
+                "DailyDialinError",
+                "emulator: crypto.getRandomValues failed; no id or secret could be generated",
+                &[],
+            ));
+        }
         to_js(&resp)
     }
 
