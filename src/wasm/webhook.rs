@@ -1,20 +1,61 @@
 //! JS adapters for the pinless webhook (`room_creation_api`): verify, sign, generate a secret.
-//! All rules live in `crate::webhook`; this file only reads JS values.
+//! All rules live in `crate::webhook`; this file only reads JS values and builds the answer.
+//!
+//! Speed: a verification should cost little more than the HMAC itself, so the number of JS <->
+//! wasm crossings is kept small and independent of the number of headers: options are read with
+//! plain property reads (imported getters, so no key string is made per call), the JS strings used
+//! on every call are made once per module instance, a plain headers object's names cross as one
+//! joined string, and a call's answer is built by one `JSON.parse`. Every JS operation that can
+//! throw (getters, proxies, `get` methods) is imported with `catch`: a throwing one reads as absent
+//! (and so fails closed).
 
-use js_sys::{Function, Object, Reflect, Uint8Array};
+use js_sys::{Function, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::errors::make_error;
+use super::js;
 use crate::webhook::{
-    self, Verified, VerifyInput, DEFAULT_TOLERANCE_SECONDS, MILLISECONDS_THRESHOLD,
-    SIGNATURE_HEADER, TIMESTAMP_HEADER,
+    self, Verified, VerifyInput, WebhookErrorKind, DEFAULT_TOLERANCE_SECONDS,
+    MILLISECONDS_THRESHOLD, SIGNATURE_HEADER, TIMESTAMP_HEADER,
 };
+
+/// Most elements read from an array (header values, secrets); later ones are ignored (header
+/// values) or refused (secrets). Keeps a sparse array of length 2^32 - 1 cheap.
+const MAX_LIST: u32 = 64;
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     fn date_now() -> f64;
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// The options bag of `verifyPinlessWebhook` / `signPinlessWebhook`.
+    type Opts;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn body(this: &Opts) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn headers(this: &Opts) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn secret(this: &Opts) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn secrets(this: &Opts) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch, js_name = toleranceSeconds)]
+    fn tolerance_seconds(this: &Opts) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn now(this: &Opts) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn timestamp(this: &Opts) -> Result<JsValue, JsValue>;
+
+    /// Anything with a `get` property (a `Headers` instance), or an array (`length`, `join`).
+    type Bag;
+    #[wasm_bindgen(method, getter, structural, catch, js_name = get)]
+    fn get_method(this: &Bag) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    fn length(this: &Bag) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, structural, catch)]
+    fn join(this: &Bag, separator: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -59,28 +100,32 @@ export interface SignPinlessWebhookOptions {
 }
 "#;
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    if obj.is_object() {
-        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
+/// JS strings used on every call, made once.
+struct Names {
+    signature: JsValue,
+    timestamp: JsValue,
+    newline: JsValue,
+    kind: JsValue,
+    test: JsValue,
 }
 
-/// The items of a JS array (at most 64), read without letting a hostile proxy throw through wasm.
-fn array_items(v: &JsValue) -> Option<Vec<JsValue>> {
-    if !super::js::is_array(v).unwrap_or(false) {
-        return None;
-    }
-    let len = super::js::get(v, &"length".into()).ok()?.as_f64()?;
-    let len = if len.is_finite() && len >= 0.0 {
-        len.min(64.0) as u32
-    } else {
-        0
+thread_local! {
+    static NAMES: Names = Names {
+        signature: SIGNATURE_HEADER.into(),
+        timestamp: TIMESTAMP_HEADER.into(),
+        newline: "\n".into(),
+        kind: "kind".into(),
+        test: "test".into(),
     };
-    (0..len)
-        .map(|i| super::js::get(v, &i.into()).ok())
-        .collect()
+}
+
+/// A property read; a throwing getter reads as `undefined`.
+fn read(r: Result<JsValue, JsValue>) -> JsValue {
+    r.unwrap_or(JsValue::UNDEFINED)
+}
+
+fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
 }
 
 fn failure(reason: &str, message: &str) -> JsValue {
@@ -95,8 +140,25 @@ fn usage(message: &str) -> JsValue {
     make_error("DailyDialinError", message, &[])
 }
 
+/// The first [`MAX_LIST`] elements of an array (`Array.isArray`), or `None` for a non-array.
+/// Returns the elements and whether some were left out.
+fn list(v: &JsValue) -> Option<(Vec<JsValue>, bool)> {
+    if !js::is_array(v).unwrap_or(false) {
+        return None;
+    }
+    let len = read(v.unchecked_ref::<Bag>().length())
+        .as_f64()
+        .filter(|n| *n >= 0.0)
+        .unwrap_or(0.0);
+    let n = len.min(f64::from(MAX_LIST)) as u32;
+    let items = (0..n)
+        .map(|i| read(js::get(v, &JsValue::from(i))))
+        .collect();
+    Some((items, len > f64::from(MAX_LIST)))
+}
+
 /// The raw body as bytes; a parsed object is refused.
-fn body_bytes(v: &JsValue) -> Result<Vec<u8>, String> {
+fn body_bytes(v: &JsValue) -> Result<Vec<u8>, &'static str> {
     if let Some(s) = v.as_string() {
         return Ok(s.into_bytes());
     }
@@ -107,70 +169,100 @@ fn body_bytes(v: &JsValue) -> Result<Vec<u8>, String> {
         return Ok(Uint8Array::new(b).to_vec());
     }
     Err(if v.is_object() {
-        "body must be the raw request body (a string or bytes), not a parsed object: parsing and re-serialising changes the bytes that Daily signed (in Express use express.raw(), in fetch handlers await request.text())".into()
+        "body must be the raw request body (a string or bytes), not a parsed object: parsing and re-serialising changes the bytes that Daily signed (in Express use express.raw(), in fetch handlers await request.text())"
     } else {
-        "body must be the raw request body as a string or bytes".into()
+        "body must be the raw request body as a string or bytes"
     })
 }
 
-/// A header from a `Headers` instance or a plain object, matched case-insensitively; several
-/// values are joined with ", " (as HTTP does for repeated headers).
-fn header(headers: &JsValue, name: &str) -> Option<String> {
-    let getter = get(headers, "get");
-    if let Some(f) = getter.dyn_ref::<Function>() {
-        return f
-            .call1(headers, &JsValue::from_str(name))
+/// Both pinless headers: `(signature, timestamp)`.
+type Found = (Option<String>, Option<String>);
+
+/// Reads both headers from a `Headers`-like object (anything with a `get` method) or from a plain
+/// object, whose keys match case-insensitively; string or array values; several values of one
+/// header (array elements, or keys differing in case) are joined with ", " as HTTP does.
+fn pinless_headers(headers: &JsValue) -> Found {
+    NAMES.with(|n| {
+        let getter = read(headers.unchecked_ref::<Bag>().get_method());
+        if let Some(f) = getter.dyn_ref::<Function>() {
+            let one = |name: &JsValue| f.call1(headers, name).ok().and_then(|v| v.as_string());
+            return (one(&n.signature), one(&n.timestamp));
+        }
+        let Ok(keys) = js::object_keys(headers) else {
+            return (None, None);
+        };
+        let count = keys.length();
+        let mut sig = Vec::new();
+        let mut ts = Vec::new();
+        let mut take = |i: u32, name: &str| {
+            let out = if name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
+                &mut sig
+            } else if name.eq_ignore_ascii_case(TIMESTAMP_HEADER) {
+                &mut ts
+            } else {
+                return;
+            };
+            let v = read(js::get(headers, &keys.get(i)));
+            if let Some(s) = v.as_string() {
+                out.push(s);
+            } else if let Some((items, _)) = list(&v) {
+                out.extend(items.iter().filter_map(JsValue::as_string));
+            }
+        };
+        // All names cross into wasm as one string. When no name contains the separator, the
+        // parts are exactly the keys; otherwise the keys are read one by one.
+        let joined = keys
+            .unchecked_ref::<Bag>()
+            .join(&n.newline)
             .ok()
-            .and_then(|v| v.as_string());
-    }
-    let obj = headers.dyn_ref::<Object>()?;
-    let mut values = Vec::new();
-    // Reflect.ownKeys returns an error (instead of throwing through wasm) for hostile proxies.
-    let keys = Reflect::own_keys(obj).ok()?;
-    for key in keys.iter() {
-        let Some(k) = key.as_string() else { continue };
-        if !k.eq_ignore_ascii_case(name) {
-            continue;
+            .and_then(|j| j.as_string());
+        match joined {
+            Some(j) if j.split('\n').count() == count as usize => {
+                for (i, name) in (0..count).zip(j.split('\n')) {
+                    take(i, name);
+                }
+            }
+            _ => {
+                for i in 0..count {
+                    if let Some(name) = keys.get(i).as_string() {
+                        take(i, &name);
+                    }
+                }
+            }
         }
-        let v = super::js::get(obj, &key).unwrap_or(JsValue::UNDEFINED);
-        if let Some(s) = v.as_string() {
-            values.push(s);
-        } else if let Some(items) = array_items(&v) {
-            values.extend(items.iter().filter_map(|x| x.as_string()));
-        }
-    }
-    (!values.is_empty()).then(|| values.join(", "))
+        let joined = |v: Vec<String>| (!v.is_empty()).then(|| v.join(", "));
+        (joined(sig), joined(ts))
+    })
 }
 
-fn secrets_of(opts: &JsValue) -> Result<Vec<String>, JsValue> {
+/// The secrets given as `secret` and/or `secrets`; `Err` says what is wrong with their types.
+fn secrets_of(opts: &Opts) -> Result<Vec<String>, &'static str> {
     let mut out = Vec::new();
-    let one = get(opts, "secret");
-    let many = get(opts, "secrets");
-    for v in [one, many] {
-        if v.is_undefined() || v.is_null() {
+    for v in [read(opts.secret()), read(opts.secrets())] {
+        if absent(&v) {
             continue;
         }
         if let Some(s) = v.as_string() {
             out.push(s);
-        } else if let Some(items) = array_items(&v) {
+        } else if let Some((items, more)) = list(&v) {
+            if more {
+                return Err("at most 64 secrets can be given");
+            }
             for x in items {
-                out.push(x.as_string().ok_or_else(|| {
-                    failure("bad_secret", "every secret must be a base64 string")
-                })?);
+                out.push(
+                    x.as_string()
+                        .ok_or("every secret must be a base64 string")?,
+                );
             }
         } else {
-            return Err(failure(
-                "bad_secret",
-                "secret must be a base64 string (secrets: an array of them)",
-            ));
+            return Err("secret must be a base64 string (secrets: an array of them)");
         }
     }
     Ok(out)
 }
 
-fn now_seconds(opts: &JsValue) -> Result<i64, JsValue> {
-    let v = get(opts, "now");
-    let ms = if v.is_undefined() || v.is_null() {
+fn now_seconds(v: &JsValue) -> Result<i64, JsValue> {
+    let ms = if absent(v) {
         date_now()
     } else if let Some(d) = v.dyn_ref::<js_sys::Date>() {
         d.get_time()
@@ -189,6 +281,76 @@ fn now_seconds(opts: &JsValue) -> Result<i64, JsValue> {
     Ok((ms / 1000.0).floor() as i64)
 }
 
+fn tolerance_of(v: &JsValue) -> Result<u64, JsValue> {
+    match v.as_f64() {
+        None if absent(v) => Ok(DEFAULT_TOLERANCE_SECONDS),
+        Some(t) if t.is_finite() && t >= 0.0 && t.fract() == 0.0 => Ok(t as u64),
+        _ => Err(usage(
+            "toleranceSeconds must be a whole number of seconds, 0 or more",
+        )),
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escaped.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(escaped);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// `{ kind: "test" }` or `{ kind: "call", payload }`. A call is written as JSON here and made by
+/// one `JSON.parse`: one string crosses into JS instead of a key and a value per field, and
+/// `JSON.parse` defines own data properties (a `__proto__` SIP header stays a plain key).
+fn verified_to_js(verified: &Verified) -> Result<JsValue, JsValue> {
+    let Verified::Call(call) = verified else {
+        return Ok(NAMES.with(|n| {
+            let out: JsValue = Object::new().into();
+            // Setting a data property on a fresh plain object cannot fail.
+            let _ = js::set(&out, &n.kind, &n.test);
+            out
+        }));
+    };
+    let mut json = String::with_capacity(128);
+    json.push_str(r#"{"kind":"call","payload":{"To":"#);
+    push_json_str(&mut json, &call.to);
+    json.push_str(r#","From":"#);
+    push_json_str(&mut json, &call.from);
+    json.push_str(r#","callId":"#);
+    push_json_str(&mut json, &call.call_id);
+    json.push_str(r#","callDomain":"#);
+    push_json_str(&mut json, &call.call_domain);
+    if let Some(sip) = &call.sip_headers {
+        json.push_str(r#","sipHeaders":{"#);
+        for (i, (k, v)) in sip.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            push_json_str(&mut json, k);
+            json.push(':');
+            push_json_str(&mut json, v);
+        }
+        json.push('}');
+    }
+    json.push_str("}}");
+    json_parse(&JsValue::from_str(&json)).map_err(|_| usage("could not convert the payload"))
+}
+
 /// Verifies a pinless webhook request; throws `WebhookVerificationError` (with `reason`) when it
 /// must be rejected. Fail-closed: missing headers, bad secrets, mismatches and stale timestamps all
 /// reject. The secret never appears in an error.
@@ -201,54 +363,39 @@ pub fn verify_pinless_webhook(
             "verifyPinlessWebhook takes { body, headers, secret | secrets }",
         ));
     }
-    let body = body_bytes(&get(&opts, "body")).map_err(|m| failure("bad_payload", &m))?;
-    let headers = get(&opts, "headers");
-    if !headers.is_object() {
-        return Err(failure(
-            "missing_signature",
-            "headers must be the request's headers (a Headers instance or an object)",
-        ));
-    }
-    let signature = header(&headers, SIGNATURE_HEADER);
-    let timestamp = header(&headers, TIMESTAMP_HEADER);
-    let secrets = secrets_of(&opts)?;
-    let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-    let tolerance = get(&opts, "toleranceSeconds");
-    let tolerance_seconds = match tolerance.as_f64() {
-        None if tolerance.is_undefined() || tolerance.is_null() => DEFAULT_TOLERANCE_SECONDS,
-        Some(t) if t.is_finite() && t >= 0.0 && t.fract() == 0.0 => t as u64,
-        _ => {
-            return Err(usage(
-                "toleranceSeconds must be a whole number of seconds, 0 or more",
-            ))
-        }
+    let opts: &Opts = opts.unchecked_ref();
+    let body = body_bytes(&read(opts.body())).map_err(|m| failure("bad_payload", m))?;
+    let tolerance_seconds = tolerance_of(&read(opts.tolerance_seconds()))?;
+    let now_seconds = now_seconds(&read(opts.now()))?;
+    let headers = read(opts.headers());
+    let (signature, timestamp) = if headers.is_object() {
+        pinless_headers(&headers)
+    } else {
+        (None, None)
     };
+    // A wrongly typed secret is reported where the core checks secrets (after the headers), as a
+    // missing one would be, but with its own message.
+    let (secrets, secret_problem) = match secrets_of(opts) {
+        Ok(s) => (s, None),
+        Err(m) => (Vec::new(), Some(m)),
+    };
+    let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     let input = VerifyInput {
         body: &body,
         signature: signature.as_deref(),
         timestamp: timestamp.as_deref(),
         secrets: &secret_refs,
         tolerance_seconds,
-        now_seconds: now_seconds(&opts)?,
+        now_seconds,
     };
-    let verified = webhook::verify(&input).map_err(|e| failure(e.reason(), e.message()))?;
-    let out = Object::new();
-    match verified {
-        Verified::Test => {
-            Reflect::set(&out, &"kind".into(), &"test".into())?;
-        }
-        Verified::Call(payload) => {
-            Reflect::set(&out, &"kind".into(), &"call".into())?;
-            let p = payload
-                .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
-                .map_err(|_| usage("could not convert the payload"))?;
-            Reflect::set(&out, &"payload".into(), &p)?;
-        }
+    match webhook::verify(&input) {
+        Ok(verified) => verified_to_js(&verified),
+        Err(e) => Err(match (e.kind(), secret_problem) {
+            (WebhookErrorKind::BadSecret, Some(m)) => failure(e.reason(), m),
+            _ => failure(e.reason(), e.message()),
+        }),
     }
-    Ok(out.into())
 }
-
-use serde::Serialize;
 
 /// Signs a body as Daily does; returns `{ "X-Pinless-Signature", "X-Pinless-Timestamp" }`.
 #[wasm_bindgen(js_name = signPinlessWebhook, unchecked_return_type = "{ \"X-Pinless-Signature\": string; \"X-Pinless-Timestamp\": string }")]
@@ -260,12 +407,13 @@ pub fn sign_pinless_webhook(
             "signPinlessWebhook takes { body, secret, timestamp? }",
         ));
     }
-    let body = body_bytes(&get(&opts, "body")).map_err(|m| usage(&m))?;
-    let secret = get(&opts, "secret")
+    let opts: &Opts = opts.unchecked_ref();
+    let body = body_bytes(&read(opts.body())).map_err(usage)?;
+    let secret = read(opts.secret())
         .as_string()
         .ok_or_else(|| failure("bad_secret", "secret must be a base64 string"))?;
-    let ts = get(&opts, "timestamp");
-    let timestamp = if ts.is_undefined() || ts.is_null() {
+    let ts = read(opts.timestamp());
+    let timestamp = if absent(&ts) {
         format!("{}", (date_now() / 1000.0).floor() as i64)
     } else if let Some(s) = ts.as_string() {
         s
@@ -281,10 +429,12 @@ pub fn sign_pinless_webhook(
     };
     let sig =
         webhook::sign(&secret, &timestamp, &body).map_err(|e| failure(e.reason(), e.message()))?;
-    let out = Object::new();
-    Reflect::set(&out, &SIGNATURE_HEADER.into(), &sig.into())?;
-    Reflect::set(&out, &TIMESTAMP_HEADER.into(), &timestamp.into())?;
-    Ok(out.into())
+    Ok(NAMES.with(|n| {
+        let out: JsValue = Object::new().into();
+        let _ = js::set(&out, &n.signature, &sig.into());
+        let _ = js::set(&out, &n.timestamp, &timestamp.into());
+        out
+    }))
 }
 
 /// A fresh secret for `hmac`: base64 of 32 bytes from `crypto.getRandomValues`.
@@ -303,8 +453,8 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
 
 /// Fills `out` from `crypto.getRandomValues` (at most 65536 bytes at a time, as the API allows).
 pub fn fill_random(out: &mut [u8]) -> Result<(), JsValue> {
-    let crypto = get(&js_sys::global(), "crypto");
-    let f: Function = get(&crypto, "getRandomValues")
+    let crypto = read(js::get(&js_sys::global(), &"crypto".into()));
+    let f: Function = read(js::get(&crypto, &"getRandomValues".into()))
         .dyn_into()
         .map_err(|_| usage("crypto.getRandomValues is not available in this runtime"))?;
     for chunk in out.chunks_mut(65536) {
