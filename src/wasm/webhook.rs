@@ -157,15 +157,29 @@ fn list(v: &JsValue) -> Option<(Vec<JsValue>, bool)> {
     Some((items, len > f64::from(MAX_LIST)))
 }
 
+/// Largest body accepted (in bytes, or UTF-16 units for a string). Daily's webhook bodies are a
+/// few hundred bytes; refusing larger ones keeps a hostile request from growing wasm memory.
+const MAX_BODY: u32 = 1 << 20;
+const TOO_LARGE: &str = "body is larger than 1 MiB; Daily's webhook bodies are a few hundred bytes";
+
 /// The raw body as bytes; a parsed object is refused.
 fn body_bytes(v: &JsValue) -> Result<Vec<u8>, &'static str> {
-    if let Some(s) = v.as_string() {
-        return Ok(s.into_bytes());
+    if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
+        if s.length() > MAX_BODY {
+            return Err(TOO_LARGE);
+        }
+        return Ok(String::from(s).into_bytes());
     }
     if let Some(u) = v.dyn_ref::<Uint8Array>() {
+        if u.length() > MAX_BODY {
+            return Err(TOO_LARGE);
+        }
         return Ok(u.to_vec());
     }
     if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+        if b.byte_length() > MAX_BODY {
+            return Err(TOO_LARGE);
+        }
         return Ok(Uint8Array::new(b).to_vec());
     }
     Err(if v.is_object() {

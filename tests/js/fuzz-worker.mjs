@@ -198,7 +198,9 @@ function generator(random) {
     if (chance(0.7)) o.secret = chance(0.7) ? SECRET : pick([randomString(), scalar(), weird()]);
     else o.secrets = pick([[SECRET], [randomString(), SECRET], [], [scalar()], weird()]);
     if (chance(0.2)) o.toleranceSeconds = pick([0, 300, -1, 1.5, scalar()]);
-    return chance(0.9) ? (chance(0.3) ? mutate(o) : o) : weird();
+    // (No mutate() of `o` itself: it clones through JSON, which never ends on the deep shared
+    // structures weird() returns.)
+    return chance(0.9) ? o : weird();
   }
   function signInput() {
     const o = { body: chance(0.7) ? CALL : pick([randomString(), scalar(), weird()]), secret: chance(0.7) ? SECRET : pick([randomString(), scalar()]) };
