@@ -665,7 +665,7 @@ impl DailyDialinClient {
             false,
         );
         let mut issues = read.conv.issues;
-        let max_retries = number_option(&opts, "maxRetries", 0.0, 10.0, &mut issues)
+        let max_retries = number_option(&opts, "maxRetries", 0.0, 100.0, &mut issues)
             .unwrap_or(retry::DEFAULT_MAX_RETRIES as f64) as u32;
         let timeout_ms = number_option(&opts, "timeoutMs", 1.0, 600_000.0, &mut issues)
             .unwrap_or(retry::DEFAULT_TIMEOUT_MS as f64);

@@ -157,10 +157,11 @@ fn list(v: &JsValue) -> Option<(Vec<JsValue>, bool)> {
     Some((items, len > f64::from(MAX_LIST)))
 }
 
-/// Largest body accepted (in bytes, or UTF-16 units for a string). Daily's webhook bodies are a
+/// Largest body accepted (in bytes, or UTF-16 units for a string): 64 KiB. Daily's webhook bodies are a
 /// few hundred bytes; refusing larger ones keeps a hostile request from growing wasm memory.
-const MAX_BODY: u32 = 1 << 20;
-const TOO_LARGE: &str = "body is larger than 1 MiB; Daily's webhook bodies are a few hundred bytes";
+const MAX_BODY: u32 = 64 << 10;
+const TOO_LARGE: &str =
+    "body is larger than 64 KiB; Daily's webhook bodies are a few hundred bytes";
 
 /// The raw body as bytes; a parsed object is refused.
 fn body_bytes(v: &JsValue) -> Result<Vec<u8>, &'static str> {
@@ -170,17 +171,20 @@ fn body_bytes(v: &JsValue) -> Result<Vec<u8>, &'static str> {
         }
         return Ok(String::from(s).into_bytes());
     }
-    if let Some(u) = v.dyn_ref::<Uint8Array>() {
-        if u.length() > MAX_BODY {
-            return Err(TOO_LARGE);
-        }
-        return Ok(u.to_vec());
-    }
-    if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
-        if b.byte_length() > MAX_BODY {
-            return Err(TOO_LARGE);
-        }
-        return Ok(Uint8Array::new(b).to_vec());
+    if v.is_instance_of::<Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
+        // Read byteLength with a catching Reflect.get: a proxy or a fake object that passes
+        // instanceof makes the real getter throw, and is refused instead of throwing through wasm.
+        let len = js::get(v, &JsValue::from_str("byteLength"))
+            .ok()
+            .and_then(|l| l.as_f64());
+        return match len {
+            Some(n) if n > f64::from(MAX_BODY) => Err(TOO_LARGE),
+            Some(_) if v.is_instance_of::<Uint8Array>() => {
+                Ok(v.unchecked_ref::<Uint8Array>().to_vec())
+            }
+            Some(_) => Ok(Uint8Array::new(v).to_vec()),
+            None => Err("body is not a readable Uint8Array or ArrayBuffer"),
+        };
     }
     Err(if v.is_object() {
         "body must be the raw request body (a string or bytes), not a parsed object: parsing and re-serialising changes the bytes that Daily signed (in Express use express.raw(), in fetch handlers await request.text())"
