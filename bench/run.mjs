@@ -328,10 +328,10 @@ async function requestSection() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 5. Webhook verification (bench/webhook.mjs when present, else bench/webhook-compare.mjs).
+// 5. Webhook verification (bench/webhook.mjs).
 
 async function webhookSection() {
-  const script = ['webhook.mjs', 'webhook-compare.mjs'].map((f) => join(BENCH, f)).find((f) => existsSync(f));
+  const script = join(BENCH, 'webhook.mjs');
   const out = join(BENCH, 'results', 'latest-webhook.json'); // (webhook.json is bench/webhook.mjs's own default)
   mkdirSync(dirname(out), { recursive: true });
   heading(`5. Webhook verification (${relative(ROOT, script)})`);
