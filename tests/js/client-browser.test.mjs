@@ -42,7 +42,7 @@ const inPage = (body, extra = {}) =>
     async ({ body, url, key, extra }) => {
       const dd = window.dd;
       window.sent = 0;
-      const client = new dd.DailyDialinClient({ apiKey: key, baseUrl: url, fetch: (r) => (window.sent++, fetch(r)), ...extra });
+      const client = new dd.DailyDialinClient({ apiKey: key, baseUrl: url, fetch: (u, i) => (window.sent++, fetch(u, i)), ...extra });
       const fn = new Function('dd', 'client', `return (async () => { ${body} })()`);
       return fn(dd, client);
     },

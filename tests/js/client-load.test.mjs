@@ -13,9 +13,9 @@ test('1000 creates from 50 concurrent callers under the rate limit', { timeout: 
   const emu = await m.startEmulator({ apiKeys: ['load-key'], retryAfter: true });
   let sent = 0;
   let limited = 0;
-  const fetchCounting = async (req) => {
+  const fetchCounting = async (url, init) => {
     sent += 1;
-    const r = await fetch(req);
+    const r = await fetch(url, init);
     if (r.status === 429) limited += 1;
     return r;
   };

@@ -13,11 +13,10 @@ let emu;
 let attempts;
 
 /** fetch that counts attempts by "METHOD path". */
-const counting = (req) => {
-  const u = new URL(req.url);
-  const k = `${req.method} ${u.pathname}`;
+const counting = (url, init) => {
+  const k = `${init.method} ${new URL(url).pathname}`;
   attempts[k] = (attempts[k] ?? 0) + 1;
-  return fetch(req);
+  return fetch(url, init);
 };
 
 const client = (extra = {}) => new m.DailyDialinClient({ apiKey: KEY, baseUrl: emu.url, allowPrivateUrls: true, fetch: counting, ...extra });
