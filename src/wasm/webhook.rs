@@ -163,6 +163,21 @@ const MAX_BODY: u32 = 64 << 10;
 const TOO_LARGE: &str =
     "body is larger than 64 KiB; Daily's webhook bodies are a few hundred bytes";
 
+/// Longest header value or secret read; longer strings are refused without being copied into wasm.
+const MAX_TEXT: u32 = 8 << 10;
+const SECRET_TOO_LONG: &str = "a secret longer than 8 KiB cannot be a Daily hmac";
+
+/// `v` as a Rust string when it is a string of at most `max` UTF-16 units.
+fn text_max(v: &JsValue, max: u32) -> Option<String> {
+    let s = v.dyn_ref::<js_sys::JsString>()?;
+    (s.length() <= max).then(|| String::from(s))
+}
+
+/// `v` as a Rust string when it is a string of at most [`MAX_TEXT`] units.
+fn text(v: &JsValue) -> Option<String> {
+    text_max(v, MAX_TEXT)
+}
+
 /// The raw body as bytes; a parsed object is refused.
 fn body_bytes(v: &JsValue) -> Result<Vec<u8>, &'static str> {
     if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
@@ -203,7 +218,7 @@ fn pinless_headers(headers: &JsValue) -> Found {
     NAMES.with(|n| {
         let getter = read(headers.unchecked_ref::<Bag>().get_method());
         if let Some(f) = getter.dyn_ref::<Function>() {
-            let one = |name: &JsValue| f.call1(headers, name).ok().and_then(|v| v.as_string());
+            let one = |name: &JsValue| f.call1(headers, name).ok().and_then(|v| text(&v));
             return (one(&n.signature), one(&n.timestamp));
         }
         let Ok(keys) = js::object_keys(headers) else {
@@ -221,10 +236,10 @@ fn pinless_headers(headers: &JsValue) -> Found {
                 return;
             };
             let v = read(js::get(headers, &keys.get(i)));
-            if let Some(s) = v.as_string() {
+            if let Some(s) = text(&v) {
                 out.push(s);
             } else if let Some((items, _)) = list(&v) {
-                out.extend(items.iter().filter_map(JsValue::as_string));
+                out.extend(items.iter().filter_map(text));
             }
         };
         // All names cross into wasm as one string. When no name contains the separator, the
@@ -233,7 +248,7 @@ fn pinless_headers(headers: &JsValue) -> Found {
             .unchecked_ref::<Bag>()
             .join(&n.newline)
             .ok()
-            .and_then(|j| j.as_string());
+            .and_then(|j| text_max(&j, 64 << 10));
         match joined {
             Some(j) if j.split('\n').count() == count as usize => {
                 for (i, name) in (0..count).zip(j.split('\n')) {
@@ -242,7 +257,7 @@ fn pinless_headers(headers: &JsValue) -> Found {
             }
             _ => {
                 for i in 0..count {
-                    if let Some(name) = keys.get(i).as_string() {
+                    if let Some(name) = text(&keys.get(i)) {
                         take(i, &name);
                     }
                 }
@@ -260,17 +275,18 @@ fn secrets_of(opts: &Opts) -> Result<Vec<String>, &'static str> {
         if absent(&v) {
             continue;
         }
-        if let Some(s) = v.as_string() {
-            out.push(s);
+        if v.is_string() {
+            out.push(text(&v).ok_or(SECRET_TOO_LONG)?);
         } else if let Some((items, more)) = list(&v) {
             if more {
                 return Err("at most 64 secrets can be given");
             }
             for x in items {
-                out.push(
-                    x.as_string()
-                        .ok_or("every secret must be a base64 string")?,
-                );
+                if x.is_string() {
+                    out.push(text(&x).ok_or(SECRET_TOO_LONG)?);
+                } else {
+                    return Err("every secret must be a base64 string");
+                }
             }
         } else {
             return Err("secret must be a base64 string (secrets: an array of them)");
@@ -427,13 +443,16 @@ pub fn sign_pinless_webhook(
     }
     let opts: &Opts = opts.unchecked_ref();
     let body = body_bytes(&read(opts.body())).map_err(usage)?;
-    let secret = read(opts.secret())
-        .as_string()
-        .ok_or_else(|| failure("bad_secret", "secret must be a base64 string"))?;
+    let secret = text(&read(opts.secret())).ok_or_else(|| {
+        failure(
+            "bad_secret",
+            "secret must be a base64 string (at most 8 KiB)",
+        )
+    })?;
     let ts = read(opts.timestamp());
     let timestamp = if absent(&ts) {
         format!("{}", (date_now() / 1000.0).floor() as i64)
-    } else if let Some(s) = ts.as_string() {
+    } else if let Some(s) = text(&ts) {
         s
     } else if let Some(n) = ts
         .as_f64()
