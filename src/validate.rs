@@ -72,7 +72,8 @@ pub const LIST_PARAMS: [&str; 8] = [
 ];
 const MESSAGE_FIELDS: [&str; 1] = ["message"];
 
-fn type_name(v: &Value) -> &'static str {
+/// The JSON type of `v` for messages ("a string", "an object", ...).
+pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -616,17 +616,6 @@ fn check_window(ts: i64, now: i64, tolerance: u64, was_ms: bool) -> Result<(), W
     }
 }
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn bad_payload(message: String) -> WebhookError {
     WebhookError::new(WebhookErrorKind::BadPayload, message)
 }
@@ -651,7 +640,7 @@ fn parse_payload(body: &[u8]) -> Result<Verified, WebhookError> {
     let Value::Object(obj) = value else {
         return Err(bad_payload(format!(
             "the signature is valid but the body is {}, not a JSON object",
-            json_type(&value)
+            crate::validate::type_name(&value)
         )));
     };
     if ["Test", "test"]
@@ -665,7 +654,10 @@ fn parse_payload(body: &[u8]) -> Result<Verified, WebhookError> {
     for key in REQUIRED_KEYS {
         match obj.get(key) {
             Some(Value::String(_)) => {}
-            Some(other) => problems.push(format!("`{key}` is {}, not a string", json_type(other))),
+            Some(other) => problems.push(format!(
+                "`{key}` is {}, not a string",
+                crate::validate::type_name(other)
+            )),
             None => {
                 let near = obj.keys().find(|k| k.eq_ignore_ascii_case(key));
                 problems.push(match near {
@@ -688,7 +680,7 @@ fn parse_payload(body: &[u8]) -> Result<Verified, WebhookError> {
                     }
                     other => problems.push(format!(
                         "a `sipHeaders` value is {}, not a string",
-                        json_type(other)
+                        crate::validate::type_name(other)
                     )),
                 }
             }
@@ -697,7 +689,7 @@ fn parse_payload(body: &[u8]) -> Result<Verified, WebhookError> {
         Some(other) => {
             problems.push(format!(
                 "`sipHeaders` is {}, not an object",
-                json_type(other)
+                crate::validate::type_name(other)
             ));
             None
         }

@@ -540,6 +540,8 @@ impl Inner {
                 return Ok(out.into());
             }
             ambiguous_before |= fail.ambiguous();
+            let err =
+                |f: &Fail, extra: &[(&str, JsValue)]| self.error(f, &req, attempts, extra, secret);
             match retry::next(
                 self.max_retries,
                 method,
@@ -550,7 +552,7 @@ impl Inner {
             ) {
                 Next::Retry { delay_ms } => {
                     if sleep(delay_ms as f64, signal.as_ref()).await.is_err() {
-                        return Err(self.error(&Fail::Aborted, &req, attempts, &[], secret));
+                        return Err(err(&Fail::Aborted, &[]));
                     }
                     retries += 1;
                 }
@@ -560,48 +562,28 @@ impl Inner {
                         .and_then(|b| b.get("phone_number"))
                         .and_then(Value::as_str);
                     let Some(phone) = phone else {
-                        return Err(self.error(
-                            &fail,
-                            &req,
-                            attempts,
-                            &[("maybeApplied", true.into())],
-                            secret,
-                        ));
+                        return Err(err(&fail, &[("maybeApplied", true.into())]));
                     };
                     match self
                         .lookup(phone, create_body.as_ref(), signal.as_ref())
                         .await
                     {
                         Lookup::Found(config) => return Ok(config),
-                        Lookup::Aborted => {
-                            return Err(self.error(&Fail::Aborted, &req, attempts, &[], secret))
-                        }
+                        Lookup::Aborted => return Err(err(&Fail::Aborted, &[])),
                         Lookup::Unknown => {
-                            return Err(self.error(
-                                &fail,
-                                &req,
-                                attempts,
-                                &[("maybeApplied", true.into())],
-                                secret,
-                            ));
+                            return Err(err(&fail, &[("maybeApplied", true.into())]));
                         }
                         Lookup::Absent => {}
                     }
                     let Some(delay_ms) = then_retry else {
-                        return Err(self.error(
-                            &fail,
-                            &req,
-                            attempts,
-                            &[("maybeApplied", false.into())],
-                            secret,
-                        ));
+                        return Err(err(&fail, &[("maybeApplied", false.into())]));
                     };
                     if sleep(delay_ms as f64, signal.as_ref()).await.is_err() {
-                        return Err(self.error(&Fail::Aborted, &req, attempts, &[], secret));
+                        return Err(err(&Fail::Aborted, &[]));
                     }
                     retries += 1;
                 }
-                Next::GiveUp => return Err(self.error(&fail, &req, attempts, &[], secret)),
+                Next::GiveUp => return Err(err(&fail, &[])),
             }
         }
     }
