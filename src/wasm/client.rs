@@ -634,6 +634,50 @@ fn rejected(e: JsValue) -> Promise {
     Promise::reject(&e)
 }
 
+/// Reads an id argument; a non-string is refused with a `ValidationError`.
+fn id_of(id: &JsValue, what: &str) -> Result<String, JsValue> {
+    match read_string(id, "id") {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(validation_error(
+            what,
+            vec![Issue::error(
+                "id",
+                code::INVALID_TYPE,
+                "id must be a string",
+            )],
+        )),
+        Err(issue) => Err(validation_error(what, vec![issue])),
+    }
+}
+
+impl DailyDialinClient {
+    /// Sends the built request, or rejects with a `ValidationError` holding every issue found while
+    /// reading the JS input and by the core. `create_body` enables create reconciliation.
+    fn dispatch(
+        &self,
+        what: &str,
+        read_issues: Vec<Issue>,
+        built: Result<Built, Vec<Issue>>,
+        signal: Option<AbortSignal>,
+        create_body: Option<Value>,
+    ) -> Promise {
+        match (read_issues.is_empty(), built) {
+            (true, Ok(b)) => {
+                let inner = self.inner.clone();
+                future_to_promise(async move { inner.send(b.request, signal, create_body).await })
+            }
+            (_, Ok(b)) => rejected(validation_error(
+                what,
+                read_issues.into_iter().chain(b.warnings).collect(),
+            )),
+            (_, Err(core)) => rejected(validation_error(
+                what,
+                read_issues.into_iter().chain(core).collect(),
+            )),
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl DailyDialinClient {
     /// Creates a client. Throws a `ValidationError` when `apiKey` is missing or `baseUrl` is not an
@@ -698,23 +742,7 @@ impl DailyDialinClient {
         };
         let read = to_json(&body, "");
         let built = request::build_create(&read.value, &self.inner.opts);
-        let (req, value) = match (read.issues.is_empty(), built) {
-            (true, Ok(b)) => (b.request, read.value),
-            (_, Ok(b)) => {
-                return rejected(validation_error(
-                    "create body",
-                    read.issues.into_iter().chain(b.warnings).collect(),
-                ))
-            }
-            (_, Err(core)) => {
-                return rejected(validation_error(
-                    "create body",
-                    read.issues.into_iter().chain(core).collect(),
-                ))
-            }
-        };
-        let inner = self.inner.clone();
-        future_to_promise(async move { inner.send(req, signal, Some(value)).await })
+        self.dispatch("create body", read.issues, built, signal, Some(read.value))
     }
 
     /// Updates a config (`PUT /domain-dialin-config/:id`) with a partial body.
@@ -732,19 +760,9 @@ impl DailyDialinClient {
         let typed = options::validate_options(&pick(&opts, &["type"]), true);
         let mut read = to_json(&patch, "");
         read.absorb(typed.conv);
-        let id = match read_string(&id, "id") {
-            Ok(Some(s)) => s,
-            Ok(None) => {
-                return rejected(validation_error(
-                    "update",
-                    vec![Issue::error(
-                        "id",
-                        code::INVALID_TYPE,
-                        "id must be a string",
-                    )],
-                ))
-            }
-            Err(issue) => return rejected(validation_error("update", vec![issue])),
+        let id = match id_of(&id, "update") {
+            Ok(id) => id,
+            Err(e) => return rejected(e),
         };
         let known = self
             .inner
@@ -753,23 +771,8 @@ impl DailyDialinClient {
             .ok()
             .and_then(|m| m.get(&id).copied());
         let dialin_type = typed.dialin_type.or(known);
-        match (
-            read.issues.is_empty(),
-            request::build_update(&id, &read.value, dialin_type, &self.inner.opts),
-        ) {
-            (true, Ok(b)) => {
-                let inner = self.inner.clone();
-                future_to_promise(async move { inner.send(b.request, signal, None).await })
-            }
-            (_, Ok(b)) => rejected(validation_error(
-                "update",
-                read.issues.into_iter().chain(b.warnings).collect(),
-            )),
-            (_, Err(core)) => rejected(validation_error(
-                "update",
-                read.issues.into_iter().chain(core).collect(),
-            )),
-        }
+        let built = request::build_update(&id, &read.value, dialin_type, &self.inner.opts);
+        self.dispatch("update", read.issues, built, signal, None)
     }
 
     fn by_id(
@@ -783,26 +786,9 @@ impl DailyDialinClient {
             Ok(s) => s,
             Err(e) => return rejected(e),
         };
-        let id = match read_string(&id, "id") {
-            Ok(Some(s)) => s,
-            Ok(None) => {
-                return rejected(validation_error(
-                    what,
-                    vec![Issue::error(
-                        "id",
-                        code::INVALID_TYPE,
-                        "id must be a string",
-                    )],
-                ))
-            }
-            Err(issue) => return rejected(validation_error(what, vec![issue])),
-        };
-        match build(&id, &self.inner.opts) {
-            Ok(b) => {
-                let inner = self.inner.clone();
-                future_to_promise(async move { inner.send(b.request, signal, None).await })
-            }
-            Err(issues) => rejected(validation_error(what, issues)),
+        match id_of(&id, what) {
+            Ok(id) => self.dispatch(what, Vec::new(), build(&id, &self.inner.opts), signal, None),
+            Err(e) => rejected(e),
         }
     }
 
@@ -839,20 +825,8 @@ impl DailyDialinClient {
             Err(e) => return rejected(e),
         };
         let read = to_json(&query, "");
-        match (
-            read.issues.is_empty(),
-            request::build_list(&read.value, &self.inner.opts),
-        ) {
-            (true, Ok(b)) => {
-                let inner = self.inner.clone();
-                future_to_promise(async move { inner.send(b.request, signal, None).await })
-            }
-            (_, Ok(_)) => rejected(validation_error("list query", read.issues)),
-            (_, Err(core)) => rejected(validation_error(
-                "list query",
-                read.issues.into_iter().chain(core).collect(),
-            )),
-        }
+        let built = request::build_list(&read.value, &self.inner.opts);
+        self.dispatch("list query", read.issues, built, signal, None)
     }
 
     /// Every config matching `query`, newest first, fetching pages with `starting_after` as the
