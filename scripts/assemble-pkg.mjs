@@ -28,52 +28,112 @@ function replaceExactly(text, from, to, times, what) {
 // esnext.disposable lib; drop the declaration (the method still exists at run time) so consumers
 // compile with any lib setting.
 const noDispose = (dts) => dts.replace(/\n\s*\[Symbol\.dispose\]\(\): void;/g, '');
-const selfTypes = (text, dts, what) =>
-  replaceExactly(text, '/* @ts-self-types="./daily_dialin.d.ts" */', `/* @ts-self-types="./${dts}" */`, 1, what);
 
-// --- browser / bundler: web.js (template) over web-glue.js (patched --target web glue) ---
-let web = selfTypes(read(bindgen, 'web', 'daily_dialin.js'), 'web-glue.d.ts', 'web glue');
-// Before init the glue's `wasm` is undefined and any call fails with an obscure TypeError. Make
-// it a sentinel whose every property access throws a clear Error, and keep init's
-// "already initialised?" checks working against the sentinel.
-web = replaceExactly(
-  web,
-  'let wasmModule, wasmInstance, wasm;',
-  `const __notInitialised = new Proxy({}, {
+/**
+ * One wasm module's entries, in `sub` ('' for the package root, or 'core/', 'webhook/'):
+ * web.js over web-glue.js (browser/bundler, async init) and node.mjs / node.cjs (glue + footer,
+ * synchronous), with their declarations. `base` is wasm-bindgen's output name (daily_dialin,
+ * daily_dialin_core, ...); its glue is read from `<bindgen>/<base>/<target>/`.
+ * Returns the files written, relative to `out`.
+ */
+function assembleModule(sub, base) {
+  const up = sub ? '../' : './';
+  const glueDir = (target) => join(bindgen, base, target);
+  const wasmFile = `${base}_bg.wasm`;
+  const what = (w) => `${sub || './'} ${w}`;
+  const rel = (text, from, to, times, w) => (from === to ? text : replaceExactly(text, from, to, times, what(w)));
+  const written = [];
+  const put = (name, text) => {
+    mkdirSync(join(out, sub), { recursive: true });
+    writeFileSync(join(out, sub, name), text);
+    written.push(sub + name);
+  };
+  const selfTypes = (text, dts, w) =>
+    replaceExactly(text, `/* @ts-self-types="./${base}.d.ts" */`, `/* @ts-self-types="./${dts}" */`, 1, what(w));
+
+  // --- browser / bundler: web.js (template) over web-glue.js (patched --target web glue) ---
+  let web = selfTypes(read(glueDir('web'), `${base}.js`), 'web-glue.d.ts', 'web glue');
+  // Before init the glue's \`wasm\` is undefined and any call fails with an obscure TypeError. Make
+  // it a sentinel whose every property access throws a clear Error, and keep init's
+  // "already initialised?" checks working against the sentinel.
+  const entryName = sub ? `daily-dialin/${sub.slice(0, -1)}` : 'daily-dialin';
+  web = replaceExactly(
+    web,
+    'let wasmModule, wasmInstance, wasm;',
+    `const __notInitialised = new Proxy({}, {
     get() {
-        throw new Error('daily-dialin: call await init() before using any other export of the browser/bundler entry (the Node entry needs no init)');
+        throw new Error('${entryName}: call await init() before using any other export of the browser/bundler entry (the Node entry needs no init)');
     },
 });
 let wasmModule, wasmInstance, wasm = __notInitialised;`,
-  1,
-  'web glue',
-);
-web = replaceExactly(web, 'if (wasm !== undefined) return wasm;', 'if (wasm !== __notInitialised) return wasm;', 2, 'web glue');
-write('web-glue.js', web);
-write('web-glue.d.ts', noDispose(read(bindgen, 'web', 'daily_dialin.d.ts')));
-for (const f of ['web.js', 'web.d.ts']) copyFileSync(join(template, f), join(out, f));
+    1,
+    'web glue',
+  );
+  web = replaceExactly(web, 'if (wasm !== undefined) return wasm;', 'if (wasm !== __notInitialised) return wasm;', 2, 'web glue');
+  put('web-glue.js', web);
+  put('web-glue.d.ts', noDispose(read(glueDir('web'), `${base}.d.ts`)));
+  let webJs = read(template, 'web.js');
+  webJs = rel(webJs, "'./errors.js'", `'${up}errors.js'`, 2, 'web.js');
+  webJs = rel(webJs, 'daily_dialin_bg.wasm', wasmFile, 2, 'web.js');
+  put('web.js', webJs);
+  let webDts = read(template, 'web.d.ts');
+  webDts = rel(webDts, "'./errors.js'", `'${up}errors.js'`, 1, 'web.d.ts');
+  webDts = rel(webDts, 'daily_dialin_bg.wasm', wasmFile, 1, 'web.d.ts');
+  put('web.d.ts', webDts);
 
-// --- Node: glue + footer, one file per module system ---
-const footerDts = read(template, 'node-footer.d.ts');
-write(
-  'node.mjs',
-  selfTypes(read(bindgen, 'experimental-nodejs-module', 'daily_dialin.js'), 'node.d.mts', 'node ESM glue') +
-    read(template, 'node-footer.mjs'),
-);
-write(
-  'node.d.mts',
-  noDispose(read(bindgen, 'experimental-nodejs-module', 'daily_dialin.d.ts')) +
-    replaceExactly(footerDts, './ERRORS_MODULE', './errors.js', 1, 'node-footer.d.ts'),
-);
-write(
-  'node.cjs',
-  selfTypes(read(bindgen, 'nodejs', 'daily_dialin.js'), 'node.d.cts', 'node CJS glue') + read(template, 'node-footer.cjs'),
-);
-write(
-  'node.d.cts',
-  noDispose(read(bindgen, 'nodejs', 'daily_dialin.d.ts')) +
-    replaceExactly(footerDts, './ERRORS_MODULE', './errors.cjs', 1, 'node-footer.d.ts'),
-);
+  // --- Node: glue + footer, one file per module system ---
+  const footerDts = read(template, 'node-footer.d.ts');
+  put(
+    'node.mjs',
+    selfTypes(read(glueDir('experimental-nodejs-module'), `${base}.js`), 'node.d.mts', 'node ESM glue') +
+      rel(read(template, 'node-footer.mjs'), "'./errors.js'", `'${up}errors.js'`, 2, 'node-footer.mjs'),
+  );
+  put(
+    'node.d.mts',
+    noDispose(read(glueDir('experimental-nodejs-module'), `${base}.d.ts`)) +
+      replaceExactly(footerDts, './ERRORS_MODULE', `${up}errors.js`, 1, what('node-footer.d.ts')),
+  );
+  put(
+    'node.cjs',
+    selfTypes(read(glueDir('nodejs'), `${base}.js`), 'node.d.cts', 'node CJS glue') +
+      rel(read(template, 'node-footer.cjs'), "'./errors.cjs'", `'${up}errors.cjs'`, 1, 'node-footer.cjs'),
+  );
+  put(
+    'node.d.cts',
+    noDispose(read(glueDir('nodejs'), `${base}.d.ts`)) +
+      replaceExactly(footerDts, './ERRORS_MODULE', `${up}errors.cjs`, 1, what('node-footer.d.ts')),
+  );
+  // The three glues share one .wasm, which scripts/build-pkg has optimised into <bindgen>/<base>/.
+  mkdirSync(join(out, sub), { recursive: true });
+  copyFileSync(join(bindgen, base, wasmFile), join(out, sub, wasmFile));
+  written.push(sub + wasmFile);
+  return written;
+}
+
+/** The exports-map entry of a module's folder. */
+const conditions = (sub) => ({
+  node: {
+    import: { types: `./${sub}node.d.mts`, default: `./${sub}node.mjs` },
+    require: { types: `./${sub}node.d.cts`, default: `./${sub}node.cjs` },
+  },
+  default: { types: `./${sub}web.d.ts`, default: `./${sub}web.js` },
+});
+
+// The modules: the package root (validation, request building and the client), then the
+// optional subpath modules, each present when scripts/build-pkg built it.
+const MODULES = [
+  { sub: '', base: 'daily_dialin', key: '.' },
+  { sub: 'core/', base: 'daily_dialin_core', key: './core' },
+  { sub: 'webhook/', base: 'daily_dialin_webhook', key: './webhook' },
+];
+const moduleFiles = [];
+const moduleExports = {};
+for (const m of MODULES) {
+  if (m.sub && !existsSync(join(bindgen, m.base))) continue;
+  moduleFiles.push(...assembleModule(m.sub, m.base));
+  moduleExports[m.key] = conditions(m.sub);
+  moduleExports[`./${m.sub}${m.base}_bg.wasm`] = `./${m.sub}${m.base}_bg.wasm`;
+}
 
 // --- error classes: one ESM source, a generated CommonJS copy ---
 const errorsJs = read(template, 'errors.js');
@@ -90,6 +150,13 @@ const pkg = JSON.parse(read(template, 'package.json'));
 const version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(cargoToml, 'utf8'))?.[1];
 if (!version) throw new Error('assemble-pkg: no version in Cargo.toml');
 pkg.version = version;
+// The modules' files and exports come first, in MODULES order; the template's own exports
+// (./package.json) stay last.
+pkg.files = [...moduleFiles, ...pkg.files];
+const { '.': _templateDot, ...templateExports } = pkg.exports ?? {};
+const subpaths = Object.fromEntries(Object.entries(moduleExports).filter(([k]) => !k.endsWith('.wasm')));
+const wasmPaths = Object.fromEntries(Object.entries(moduleExports).filter(([k]) => k.endsWith('.wasm')));
+pkg.exports = { ...subpaths, ...wasmPaths, ...templateExports };
 if (existsSync(join(template, 'emulator.mjs'))) {
   const entry = { default: './emulator.mjs' };
   copyFileSync(join(template, 'emulator.mjs'), join(out, 'emulator.mjs'));
@@ -108,9 +175,9 @@ if (existsSync(join(template, 'emulator.mjs'))) {
   copyFileSync(join(template, 'emulator-cli.mjs'), join(out, 'emulator-cli.mjs'));
   pkg.files.push('emulator-cli.mjs');
   pkg.bin = { 'daily-dialin-emulator': './emulator-cli.mjs' };
-  const exportsMap = { '.': pkg.exports['.'], './emulator': { node: { types: entry.types, default: entry.default } } };
-  if (!entry.types) delete exportsMap['./emulator'].node.types;
-  pkg.exports = { ...exportsMap, ...pkg.exports };
+  const emulator = { node: { types: entry.types, default: entry.default } };
+  if (!entry.types) delete emulator.node.types;
+  pkg.exports = { ...subpaths, './emulator': emulator, ...wasmPaths, ...templateExports };
 }
 write('package.json', JSON.stringify(pkg, null, 2) + '\n');
 

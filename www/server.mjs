@@ -126,7 +126,7 @@ export async function startDevServer(options = {}) {
     throw new Error(`${pkgDir} has no built package (web.js, emulator.mjs): run scripts/build-pkg`);
   }
   const { startEmulator } = await import(pathToFileURL(path.join(pkgDir, 'emulator.mjs')).href);
-  const { verifyPinlessWebhook } = await import(pathToFileURL(path.join(pkgDir, 'node.mjs')).href);
+  const { verifyPinlessWebhook } = await import(pathToFileURL(path.join(pkgDir, 'webhook', 'node.mjs')).href);
 
   const emulator = await startEmulator({ host: '127.0.0.1', port: 0, holdTimeoutMs, dataFile });
   const html = fs.readFileSync(path.join(WWW, 'index.html'), 'utf8');

@@ -1,7 +1,7 @@
 // A fetch-style `room_creation_api` handler (Request -> Response), the shape that Cloudflare
 // Workers, Deno.serve, Bun.serve, Next.js route handlers and other edge runtimes use. It verifies
 // Daily's signature before doing anything else.
-import { init, verifyPinlessWebhook, WebhookVerificationError } from 'daily-dialin';
+import { init, verifyPinlessWebhook, WebhookVerificationError } from 'daily-dialin/webhook';
 
 /**
  * Answers one webhook request. `secrets`: the config's `hmac` (old and new while rotating);

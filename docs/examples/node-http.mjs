@@ -4,7 +4,7 @@
 //   DAILY_PINLESS_HMAC='<hmac>' PORT=8080 node node-http.mjs
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { verifyPinlessWebhook, WebhookVerificationError } from 'daily-dialin';
+import { verifyPinlessWebhook, WebhookVerificationError } from 'daily-dialin/webhook';
 
 const MAX_BODY = 64 * 1024; // Daily's bodies are a few hundred bytes
 

@@ -627,7 +627,7 @@ enum Lookup {
 }
 
 fn validation_error(what: &str, issues: Vec<Issue>) -> JsValue {
-    super::validation_error(what, &issues)
+    super::issues::validation_error(what, &issues)
 }
 
 fn rejected(e: JsValue) -> Promise {

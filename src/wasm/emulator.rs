@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::errors::make_error;
-use super::webhook::fill_random;
+use super::random::fill_random;
 use crate::emulator::{EmuRequest, Emulator, EmulatorOptions, Random};
 
 /// `crypto.getRandomValues`. It exists in every supported runtime (Node 20+); if it ever fails,

@@ -4,27 +4,35 @@
 //!
 //! Every export is total: whatever JS passes, it returns or throws an `Error`; it never traps.
 
+//!
+//! One crate, several modules: each npm entry is its own `.wasm`, built with the features it
+//! exports (see `scripts/build-pkg`), so that a browser downloads only what it uses:
+//! - `core`: validation, request building, `toCurl`, `generateHmacSecret` (`daily-dialin/core`);
+//! - `core` + `client`: the above and `DailyDialinClient` (`daily-dialin`);
+//! - `webhook`: `verifyPinlessWebhook`, `signPinlessWebhook`, `generateHmacSecret` (`daily-dialin/webhook`);
+//! - `emulator`: the emulator core (`daily-dialin/emulator`, Node only).
+
+#[cfg(feature = "client")]
 pub mod client;
 pub mod convert;
+#[cfg(feature = "core")]
+pub mod core;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod errors;
+#[cfg(any(feature = "core", feature = "client"))]
+mod issues;
 mod js;
 pub mod options;
+pub mod random;
+#[cfg(feature = "webhook")]
 pub mod webhook;
 
 use serde::Serialize;
 use tsify::Tsify;
+
+use crate::issue::Issue;
 use wasm_bindgen::prelude::*;
-
-use serde_json::Value;
-
-use crate::issue::{has_errors, Issue};
-use crate::model::{DialinType, HttpRequest, RequestHeaders};
-use crate::request::{self, Built, Refused, RequestOptions};
-use crate::validate::{self, code};
-use convert::{read_string, to_json, Converted};
-use errors::make_error;
 
 /// The result of a validator: `ok` is true when no issue has error severity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
@@ -64,337 +72,8 @@ export interface UpdateRequestOptions extends RequestOptions {
 }
 "#;
 
-// Results are built as plain objects by hand rather than through serde-wasm-bindgen: same shape
-// as the tsify types, and the module is a few kilobytes smaller.
-
-fn issue_to_js(i: &Issue) -> JsValue {
-    js::object(&[
-        ("path", JsValue::from_str(&i.path)),
-        ("code", JsValue::from_str(i.code)),
-        ("severity", JsValue::from_str(severity(i))),
-        ("message", JsValue::from_str(&i.message)),
-    ])
-}
-
-fn severity(i: &Issue) -> &'static str {
-    if i.is_error() {
-        "error"
-    } else {
-        "warning"
-    }
-}
-
-fn issues_to_js(issues: &[Issue]) -> JsValue {
-    issues
-        .iter()
-        .map(issue_to_js)
-        .collect::<js_sys::Array>()
-        .into()
-}
-
-fn request_to_js(r: &HttpRequest) -> JsValue {
-    let mut headers = vec![("Authorization", JsValue::from_str(&r.headers.authorization))];
-    if let Some(ct) = &r.headers.content_type {
-        headers.push(("Content-Type", JsValue::from_str(ct)));
-    }
-    let mut props = vec![
-        ("method", JsValue::from_str(&r.method)),
-        ("url", JsValue::from_str(&r.url)),
-        ("headers", js::object(&headers)),
-    ];
-    if let Some(body) = &r.body {
-        props.push(("body", JsValue::from_str(body)));
-    }
-    js::object(&props)
-}
-
-fn report(issues: Vec<Issue>) -> JsValue {
-    js::object(&[
-        ("ok", JsValue::from_bool(!has_errors(&issues))),
-        ("issues", issues_to_js(&issues)),
-    ])
-}
-
-/// A `ValidationError` carrying `issues` (which hold at least one error).
-pub(crate) fn validation_error(what: &str, issues: &[Issue]) -> JsValue {
-    let errors: Vec<&Issue> = issues.iter().filter(|i| i.is_error()).collect();
-    let mut message = format!("invalid {what}");
-    if let Some(first) = errors.first() {
-        message.push_str(": ");
-        message.push_str(&first.message);
-    }
-    match errors.len() {
-        0 | 1 => {}
-        2 => message.push_str(" (and 1 more error; see error.issues)"),
-        n => message.push_str(&format!(" (and {} more errors; see error.issues)", n - 1)),
-    }
-    make_error(
-        "ValidationError",
-        &message,
-        &[("issues", issues_to_js(issues))],
-    )
-}
-
-/// Returns the built request, or throws a `ValidationError` when the input (as read from JS, or as
-/// judged by the core) has errors.
-fn finish(what: &str, read: Converted, result: Result<Built, Refused>) -> Result<JsValue, JsValue> {
-    let refused = !read.issues.is_empty() || result.is_err();
-    match result {
-        Ok(built) if !refused => Ok(request_to_js(&built.request)),
-        Ok(built) => Err(validation_error(what, &read.merge(built.warnings))),
-        Err(issues) => Err(validation_error(what, &read.merge(issues))),
-    }
-}
-
-/// Reads an id argument: a string within the size limit.
-fn read_id(id: &JsValue, read: &mut Converted) -> String {
-    match read_string(id, "id") {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            read.issues.push(Issue::error(
-                "id",
-                code::INVALID_TYPE,
-                "id must be a string (the config's id as Daily returned it)",
-            ));
-            read.dropped.push("id".to_string());
-            String::new()
-        }
-        Err(issue) => {
-            read.issues.push(issue);
-            read.dropped.push("id".to_string());
-            String::new()
-        }
-    }
-}
-
-/// Reads a body and the validator options, then lets the core judge.
-fn validate(
-    body: &JsValue,
-    opts: &JsValue,
-    with_type: bool,
-    core: impl FnOnce(&Value, &validate::Options, Option<DialinType>) -> Vec<Issue>,
-) -> JsValue {
-    let mut read = to_json(body, "");
-    let o = options::validate_options(opts, with_type);
-    let issues = core(&read.value, &o.value, o.dialin_type);
-    read.absorb(o.conv);
-    report(read.merge(issues))
-}
-
-/// Reads the id and body (when the request has them) and the request options, then lets the
-/// core build the request.
-fn build(
-    what: &str,
-    id: Option<&JsValue>,
-    body: Option<&JsValue>,
-    opts: &JsValue,
-    with_type: bool,
-    core: impl FnOnce(&str, &Value, &RequestOptions, Option<DialinType>) -> Result<Built, Refused>,
-) -> Result<JsValue, JsValue> {
-    let mut read = body.map_or_else(Converted::default, |b| to_json(b, ""));
-    let id = id.map(|id| read_id(id, &mut read)).unwrap_or_default();
-    let o = options::request_options(opts, with_type);
-    let result = core(&id, &read.value, &o.value, o.dialin_type);
-    read.absorb(o.conv);
-    finish(what, read, result)
-}
-
-/// Validates a create body (any JS value) and returns every issue, errors and warnings.
-#[wasm_bindgen(js_name = validateCreate, unchecked_return_type = "ValidationReport")]
-pub fn validate_create(
-    #[wasm_bindgen(unchecked_param_type = "CreateDialinConfig")] body: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] opts: JsValue,
-) -> JsValue {
-    validate(&body, &opts, false, |v, o, _| {
-        validate::validate_create(v, o)
-    })
-}
-
-/// Validates an update (PUT) body; `opts.type` is the stored config's type, when known.
-#[wasm_bindgen(js_name = validateUpdate, unchecked_return_type = "ValidationReport")]
-pub fn validate_update(
-    #[wasm_bindgen(unchecked_param_type = "UpdateDialinConfig")] patch: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "ValidateUpdateOptions")] opts: JsValue,
-) -> JsValue {
-    validate(&patch, &opts, true, |v, o, t| {
-        validate::validate_update(v, t, o)
-    })
-}
-
-/// Validates a list query (`undefined` and `null` mean no filters).
-#[wasm_bindgen(js_name = validateListQuery, unchecked_return_type = "ValidationReport")]
-pub fn validate_list_query(
-    #[wasm_bindgen(unchecked_optional_param_type = "ListQuery | null")] query: JsValue,
-) -> JsValue {
-    validate(&query, &JsValue::UNDEFINED, false, |v, _, _| {
-        validate::validate_list_query(v)
-    })
-}
-
-/// Builds `POST /domain-dialin-config`; throws a `ValidationError` when the body is invalid.
-#[wasm_bindgen(js_name = buildCreateRequest, unchecked_return_type = "HttpRequest")]
-pub fn build_create_request(
-    #[wasm_bindgen(unchecked_param_type = "CreateDialinConfig")] body: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
-) -> Result<JsValue, JsValue> {
-    build(
-        "create request",
-        None,
-        Some(&body),
-        &opts,
-        false,
-        |_, v, o, _| request::build_create(v, o),
-    )
-}
-
-/// Builds `PUT /domain-dialin-config/:id`; throws a `ValidationError` when the patch is invalid.
-#[wasm_bindgen(js_name = buildUpdateRequest, unchecked_return_type = "HttpRequest")]
-pub fn build_update_request(
-    #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "UpdateDialinConfig")] patch: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "UpdateRequestOptions")] opts: JsValue,
-) -> Result<JsValue, JsValue> {
-    build(
-        "update request",
-        Some(&id),
-        Some(&patch),
-        &opts,
-        true,
-        |id, v, o, t| request::build_update(id, v, t, o),
-    )
-}
-
-/// Builds `GET /domain-dialin-config/:id`.
-#[wasm_bindgen(js_name = buildGetRequest, unchecked_return_type = "HttpRequest")]
-pub fn build_get_request(
-    #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
-) -> Result<JsValue, JsValue> {
-    build(
-        "get request",
-        Some(&id),
-        None,
-        &opts,
-        false,
-        |id, _, o, _| request::build_get(id, o),
-    )
-}
-
-/// Builds `DELETE /domain-dialin-config/:id`.
-#[wasm_bindgen(js_name = buildDeleteRequest, unchecked_return_type = "HttpRequest")]
-pub fn build_delete_request(
-    #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
-) -> Result<JsValue, JsValue> {
-    build(
-        "delete request",
-        Some(&id),
-        None,
-        &opts,
-        false,
-        |id, _, o, _| request::build_delete(id, o),
-    )
-}
-
-/// Builds `GET /domain-dialin-config?…` (`undefined` and `null` mean no filters).
-#[wasm_bindgen(js_name = buildListRequest, unchecked_return_type = "HttpRequest")]
-pub fn build_list_request(
-    #[wasm_bindgen(unchecked_param_type = "ListQuery | null | undefined")] query: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
-) -> Result<JsValue, JsValue> {
-    build(
-        "list request",
-        None,
-        Some(&query),
-        &opts,
-        false,
-        |_, v, o, _| request::build_list(v, o),
-    )
-}
-
-fn field<'v>(
-    m: &'v serde_json::Map<String, Value>,
-    key: &str,
-    required: bool,
-    issues: &mut Vec<Issue>,
-) -> Option<&'v str> {
-    match m.get(key) {
-        Some(Value::String(s)) => Some(s),
-        None | Some(Value::Null) if !required => None,
-        _ => {
-            issues.push(Issue::error(
-                key,
-                code::INVALID_TYPE,
-                format!(
-                    "{key} must be a string{}",
-                    if required { "" } else { " or absent" }
-                ),
-            ));
-            None
-        }
-    }
-}
-
-/// Reads an `HttpRequest` back from JS (for `toCurl`), reporting wrong shapes as issues.
-fn read_request(read: &mut Converted) -> Option<HttpRequest> {
-    let value = std::mem::take(&mut read.value);
-    let Value::Object(m) = value else {
-        read.issues.push(Issue::error(
-            "",
-            code::INVALID_TYPE,
-            "the request must be an object like { method, url, headers, body? }",
-        ));
-        return None;
-    };
-    let mut issues = Vec::new();
-    let method = field(&m, "method", true, &mut issues);
-    let url = field(&m, "url", true, &mut issues);
-    let body = field(&m, "body", false, &mut issues);
-    let content_type = match m.get("headers") {
-        Some(Value::Object(h)) => field(h, "Content-Type", false, &mut issues),
-        None | Some(Value::Null) => None,
-        Some(_) => {
-            issues.push(Issue::error(
-                "headers",
-                code::INVALID_TYPE,
-                "headers must be an object",
-            ));
-            None
-        }
-    };
-    let request = match (method, url) {
-        (Some(method), Some(url)) if issues.is_empty() && read.issues.is_empty() => {
-            Some(HttpRequest {
-                method: method.to_string(),
-                url: url.to_string(),
-                headers: RequestHeaders {
-                    // Never printed: to_curl always shows `Bearer ***`.
-                    authorization: String::new(),
-                    content_type: content_type.map(str::to_string),
-                },
-                body: body.map(str::to_string),
-            })
-        }
-        _ => None,
-    };
-    read.issues.extend(issues);
-    request
-}
-
-/// A curl command for a built request, with the API key shown as `***` and any `hmac` redacted.
-#[wasm_bindgen(js_name = toCurl)]
-pub fn to_curl(
-    #[wasm_bindgen(unchecked_param_type = "HttpRequest")] request: JsValue,
-) -> Result<String, JsValue> {
-    let mut read = to_json(&request, "");
-    match read_request(&mut read) {
-        Some(req) => Ok(request::to_curl(&req)),
-        None => Err(validation_error("request for toCurl", &read.issues)),
-    }
-}
-
 /// Size of the module's linear memory in bytes (for leak tests); not part of the public API.
 #[wasm_bindgen(js_name = __memoryBytes, skip_typescript)]
 pub fn memory_bytes() -> f64 {
-    (core::arch::wasm32::memory_size(0) as f64) * 65536.0
+    (::core::arch::wasm32::memory_size(0) as f64) * 65536.0
 }

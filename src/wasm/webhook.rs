@@ -473,31 +473,3 @@ pub fn sign_pinless_webhook(
         out
     }))
 }
-
-/// A fresh secret for `hmac`: base64 of 32 bytes from `crypto.getRandomValues`.
-#[wasm_bindgen(js_name = generateHmacSecret)]
-pub fn generate_hmac_secret() -> Result<String, JsValue> {
-    let bytes = random_bytes::<32>()?;
-    Ok(webhook::generate_secret(&bytes))
-}
-
-/// `N` random bytes from the platform's `crypto.getRandomValues`.
-pub fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
-    let mut out = [0u8; N];
-    fill_random(&mut out)?;
-    Ok(out)
-}
-
-/// Fills `out` from `crypto.getRandomValues` (at most 65536 bytes at a time, as the API allows).
-pub fn fill_random(out: &mut [u8]) -> Result<(), JsValue> {
-    let crypto = read(js::get(&js_sys::global(), &"crypto".into()));
-    let f: Function = read(js::get(&crypto, &"getRandomValues".into()))
-        .dyn_into()
-        .map_err(|_| usage("crypto.getRandomValues is not available in this runtime"))?;
-    for chunk in out.chunks_mut(65536) {
-        let buf = Uint8Array::new_with_length(chunk.len() as u32);
-        f.call1(&crypto, &buf)?;
-        buf.copy_to(chunk);
-    }
-    Ok(())
-}

@@ -18,7 +18,6 @@ function assemble(withEmulator) {
     writeFileSync(join(template, 'emulator.d.mts'), 'export declare const emulator: boolean;\n');
   }
   const out = join(tmp.dir, 'out');
-  cpSync(join(ROOT, 'pkg', 'daily_dialin_bg.wasm'), join(out, 'daily_dialin_bg.wasm'));
   node(ROOT, ['scripts/assemble-pkg.mjs', BINDGEN, template, out, join(ROOT, 'Cargo.toml')]);
   const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
   return { pkg, out, cleanup: tmp.cleanup };
@@ -35,7 +34,17 @@ test('./emulator is exported (Node only) exactly when pkg-template/emulator.mjs 
     assert.deepEqual(withEmu.pkg.exports['./emulator'], { node: { types: './emulator.d.mts', default: './emulator.mjs' } });
     assert.ok(withEmu.pkg.files.includes('emulator.mjs') && withEmu.pkg.files.includes('emulator.d.mts'));
     assert.ok(existsSync(join(withEmu.out, 'emulator.mjs')));
-    assert.deepEqual(Object.keys(withEmu.pkg.exports), ['.', './emulator', './daily_dialin_bg.wasm', './package.json']);
+    assert.deepEqual(Object.keys(withEmu.pkg.exports), [
+      '.',
+      './core',
+      './webhook',
+      './emulator',
+      './daily_dialin_bg.wasm',
+      './core/daily_dialin_core_bg.wasm',
+      './webhook/daily_dialin_webhook_bg.wasm',
+      './package.json',
+    ]);
+    assert.deepEqual(Object.keys(plain.pkg.exports).filter((k) => k !== './emulator'), Object.keys(withEmu.pkg.exports).filter((k) => k !== './emulator'));
   } finally {
     plain.cleanup();
     withEmu.cleanup();

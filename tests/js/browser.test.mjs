@@ -55,10 +55,10 @@ after(async () => {
   tmp?.cleanup();
 });
 
-function check({ result, error, errors }, expectBeforeInitError = true) {
+function check({ result, error, errors }, expectBeforeInitError = true, entry = 'daily-dialin') {
   assert.equal(error, undefined, error);
   assert.deepEqual(errors, []);
-  if (expectBeforeInitError) assert.match(result.beforeInit, /^daily-dialin: call await init\(\) before/);
+  if (expectBeforeInitError) assert.equal(result.beforeInit.split(': call await init() before')[0], entry);
   assert.deepEqual(result.report, { ok: true, issues: [] });
   assert.equal(result.bad.ok, false);
   assert.deepEqual(result.bad.issues.map((i) => [i.path, i.code]), [['hmac', 'not_applicable']]);
@@ -132,20 +132,35 @@ const LOADS = {
   concurrent: `await Promise.all([dd.init(), dd.init(), dd.init()]);`,
 };
 
-test('(e) plain ESM page (import map, no bundler) with every kind of init() input', async () => {
+// daily-dialin/core, the validation-only module: the same app, with 'daily-dialin' mapped to it.
+const CORE_WASM = '/node_modules/daily-dialin/core/daily_dialin_core_bg.wasm';
+const CORE_LOADS = {
+  'core-default': '',
+  'core-url': `await dd.init(new URL('${CORE_WASM}', location.href));`,
+  'core-sync': `dd.initSync(new Uint8Array(await (await fetch('${CORE_WASM}')).arrayBuffer()));`,
+};
+
+test('(e) plain ESM page (import map, no bundler) with every kind of init() input; also daily-dialin/core', async () => {
   const files = {};
-  for (const [mode, load] of Object.entries(LOADS)) {
+  const page = (mode, load, entry) => {
     files[`${mode}.html`] = `<!doctype html><html><head><meta charset="utf-8"><title>${mode}</title>${CATCH_ALL}
-<script type="importmap">{ "imports": { "daily-dialin": "/node_modules/daily-dialin/web.js" } }</script></head>
+<script type="importmap">{ "imports": { "daily-dialin": "/node_modules/daily-dialin/${entry}" } }</script></head>
 <body><script type="module" src="/${mode}.js"></script></body></html>`;
     files[`${mode}.js`] = APP(load);
-  }
+  };
+  for (const [mode, load] of Object.entries(LOADS)) page(mode, load, 'web.js');
+  for (const [mode, load] of Object.entries(CORE_LOADS)) page(mode, load, 'core/web.js');
   const dir = project(tmp.dir, 'plain-esm', tarball, files);
   const server = await serve(dir);
   try {
     for (const mode of Object.keys(LOADS)) {
       await test(mode, async () => {
         check(await pageResult(browser, `${server.url}/${mode}.html`));
+      });
+    }
+    for (const mode of Object.keys(CORE_LOADS)) {
+      await test(mode, async () => {
+        check(await pageResult(browser, `${server.url}/${mode}.html`), true, 'daily-dialin/core');
       });
     }
   } finally {

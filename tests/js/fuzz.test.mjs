@@ -17,12 +17,13 @@ const INPUTS = Number(process.env.FUZZ_INPUTS ?? 100_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const WORKERS = Number(process.env.FUZZ_WORKERS ?? Math.min(2, availableParallelism()));
 
-let tmp, modulePath;
+let tmp, modulePaths;
 before(() => {
   tmp = tempDir('fuzz');
   const { tarball } = pack(tmp.dir);
   const dir = project(tmp.dir, 'fuzz', tarball);
-  modulePath = join(dir, 'node_modules', 'daily-dialin', 'node.mjs');
+  const root = join(dir, 'node_modules', 'daily-dialin');
+  modulePaths = { 'daily-dialin': join(root, 'node.mjs'), 'daily-dialin/core': join(root, 'core', 'node.mjs'), 'daily-dialin/webhook': join(root, 'webhook', 'node.mjs') };
 });
 after(() => tmp?.cleanup());
 
@@ -30,7 +31,7 @@ function runWorker(seed, inputs) {
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL('./fuzz-worker.mjs', import.meta.url), {
       workerData: {
-        modulePath,
+        modulePaths,
         seed,
         inputs,
         warmup: Math.min(10_000, Math.floor(inputs / 5)),
@@ -48,13 +49,19 @@ test(`fuzz: ${INPUTS} inputs to every export (seed ${SEED}, ${WORKERS} workers)`
   const results = await Promise.all(Array.from({ length: WORKERS }, (_, k) => runWorker(SEED + k, share)));
   const counts = {};
   for (const r of results) {
-    for (const [name, c] of Object.entries(r.counts)) {
-      counts[name] ??= { ok: 0, threw: 0 };
-      counts[name].ok += c.ok;
-      counts[name].threw += c.threw;
+    for (const [module, perFunction] of Object.entries(r.counts)) {
+      for (const [name, c] of Object.entries(perFunction)) {
+        const key = `${module}: ${name}`;
+        counts[key] ??= { ok: 0, threw: 0 };
+        counts[key].ok += c.ok;
+        counts[key].threw += c.threw;
+      }
     }
   }
   console.log(JSON.stringify({ seed: SEED, inputs: INPUTS, memory: results.map((r) => r.memory), counts }));
+  for (const module of Object.keys(modulePaths)) {
+    assert.ok(Object.keys(counts).some((k) => k.startsWith(`${module}: `)), `${module} was fuzzed`);
+  }
   for (const [name, c] of Object.entries(counts)) {
     assert.ok(c.ok + c.threw >= INPUTS, `${name} got ${c.ok + c.threw} inputs`);
   }

@@ -19,7 +19,14 @@ export function installPackage() {
   writeFileSync(join(CONSUMER, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   writeFileSync(
     join(CONSUMER, 'entry.mjs'),
-    "export * from 'daily-dialin';\nexport { startEmulator } from 'daily-dialin/emulator';\n",
+    [
+      "export * from 'daily-dialin';",
+      "export { verifyPinlessWebhook, signPinlessWebhook } from 'daily-dialin/webhook';",
+      "export * as core from 'daily-dialin/core';",
+      "export * as webhook from 'daily-dialin/webhook';",
+      "export { startEmulator } from 'daily-dialin/emulator';",
+      '',
+    ].join('\n'),
   );
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', join(CONSUMER, info.filename)], {
     cwd: CONSUMER,
@@ -28,7 +35,11 @@ export function installPackage() {
   writeFileSync(join(CONSUMER, '.installed'), String(statSync(join(pkg, 'daily_dialin_bg.wasm')).mtimeMs));
 }
 
-/** The installed package's exports (Node ESM entry plus startEmulator). */
+/**
+ * The installed package's exports: the Node ESM entry, plus `verifyPinlessWebhook` and
+ * `signPinlessWebhook` from daily-dialin/webhook, the `core` and `webhook` subpath modules whole,
+ * and `startEmulator`.
+ */
 export async function dd() {
   const marker = join(CONSUMER, '.installed');
   const built = join(ROOT, 'pkg', 'daily_dialin_bg.wasm');

@@ -26,13 +26,16 @@ const EXPORTS = [
   'generateHmacSecret',
   'init',
   'initSync',
-  'signPinlessWebhook',
   'toCurl',
   'validateCreate',
   'validateListQuery',
   'validateUpdate',
-  'verifyPinlessWebhook',
 ];
+const ERRORS = ['AbortError', 'DailyApiError', 'DailyDialinError', 'NetworkError', 'TimeoutError', 'ValidationError', 'WebhookVerificationError'];
+// daily-dialin/core: the same minus the client.
+const CORE_EXPORTS = EXPORTS.filter((k) => k !== 'DailyDialinClient');
+// daily-dialin/webhook: the webhook functions, generateHmacSecret and the error classes.
+const WEBHOOK_EXPORTS = [...ERRORS, 'generateHmacSecret', 'init', 'initSync', 'signPinlessWebhook', 'verifyPinlessWebhook'].sort();
 
 // Runs in the consumer project; prints JSON facts that the tests assert on.
 const ESM_SCRIPT = `
@@ -81,15 +84,54 @@ try { dd.buildCreateRequest({}, { apiKey: 'k' }); } catch (e) {
 dd.init().then((v) => { out.initResolves = v === undefined; console.log(JSON.stringify(out)); });
 `;
 
+// The subpath modules, through import and require: their exports, one call each, shared error
+// classes, the .wasm subpath.
+const SUBPATH_SCRIPT = `
+import * as root from 'daily-dialin';
+import * as core from 'daily-dialin/core';
+import * as webhook from 'daily-dialin/webhook';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+const require = createRequire(import.meta.url);
+const names = (m) => Object.keys(m).filter((k) => !k.startsWith('__')).sort();
+const out = {};
+for (const [name, esm] of [['core', core], ['webhook', webhook]]) {
+  const cjs = require('daily-dialin/' + name);
+  out[name] = {
+    esm: names(esm), cjs: names(cjs),
+    resolved: fileURLToPath(import.meta.resolve('daily-dialin/' + name)).split('/').slice(-2).join('/'),
+    required: require.resolve('daily-dialin/' + name).split('/').slice(-2).join('/'),
+    sharedErrors: esm.ValidationError === root.ValidationError && cjs.ValidationError === require('daily-dialin').ValidationError,
+    secret: /^[A-Za-z0-9+/]{43}=$/.test(esm.generateHmacSecret()),
+  };
+  const wasm = import.meta.resolve('daily-dialin/' + name + '/daily_dialin_' + name + '_bg.wasm');
+  out[name].wasmSubpath = existsSync(fileURLToPath(wasm));
+}
+out.core.request = core.buildCreateRequest(${JSON.stringify(PIN)}, { apiKey: 'sk_test_123' });
+try { core.buildGetRequest('a/b', { apiKey: 'k' }); } catch (e) { out.core.errorIsRootClass = e instanceof root.ValidationError; }
+const secret = webhook.generateHmacSecret();
+const body = '{"To":"+12095551234","From":"+14155550100","callId":"c-1","callDomain":"d-1"}';
+const headers = webhook.signPinlessWebhook({ body, secret });
+out.webhook.verified = webhook.verifyPinlessWebhook({ body, headers, secret });
+try { webhook.verifyPinlessWebhook({ body: body + ' ', headers, secret }); } catch (e) {
+  out.webhook.rejected = { reason: e.reason, isRootClass: e instanceof root.WebhookVerificationError };
+}
+out.webhook.cjsVerified = require('daily-dialin/webhook').verifyPinlessWebhook({ body, headers, secret }).kind;
+console.log(JSON.stringify(out));
+`;
+
 before(() => {
   tmp = tempDir('node');
   ({ tarball, files } = pack(tmp.dir));
-  dir = project(tmp.dir, 'consumer', tarball, { 'esm.mjs': ESM_SCRIPT, 'cjs.cjs': CJS_SCRIPT });
+  dir = project(tmp.dir, 'consumer', tarball, { 'esm.mjs': ESM_SCRIPT, 'cjs.cjs': CJS_SCRIPT, 'subpaths.mjs': SUBPATH_SCRIPT });
 });
 
 after(() => tmp?.cleanup());
 
-test('the tarball holds the entries, one browser wasm, the Node-only emulator, and nothing else', () => {
+test('the tarball holds the entries of each module (root, core/, webhook/), the Node-only emulator, and nothing else', () => {
+  const entries = (sub, wasm) =>
+    ['node.cjs', 'node.d.cts', 'node.d.mts', 'node.mjs', 'web-glue.d.ts', 'web-glue.js', 'web.d.ts', 'web.js', wasm].map((f) => sub + f);
   const emulator = [
     'emulator-cli.mjs',
     'emulator.d.mts',
@@ -99,21 +141,15 @@ test('the tarball holds the entries, one browser wasm, the Node-only emulator, a
   ];
   assert.deepEqual(files, [
     ...emulator,
+    ...entries('', 'daily_dialin_bg.wasm'),
+    ...entries('core/', 'daily_dialin_core_bg.wasm'),
+    ...entries('webhook/', 'daily_dialin_webhook_bg.wasm'),
     'README.md',
-    'daily_dialin_bg.wasm',
     'errors.cjs',
     'errors.d.cts',
     'errors.d.ts',
     'errors.js',
-    'node.cjs',
-    'node.d.cts',
-    'node.d.mts',
-    'node.mjs',
     'package.json',
-    'web-glue.d.ts',
-    'web-glue.js',
-    'web.d.ts',
-    'web.js',
   ].sort());
 });
 
@@ -123,12 +159,25 @@ test('package.json: exports with types first, sideEffects, engines', () => {
   assert.equal(pkg.sideEffects, false);
   assert.equal(pkg.engines.node, '>=20');
   assert.match(pkg.version, /^\d+\.\d+\.\d+/);
-  const dot = pkg.exports['.'];
-  assert.deepEqual(Object.keys(dot), ['node', 'default']);
-  assert.deepEqual(Object.keys(pkg.exports).filter((k) => k !== './emulator'), ['.', './daily_dialin_bg.wasm', './package.json']);
-  for (const leaf of [dot.node.import, dot.node.require, dot.default]) {
-    assert.equal(Object.keys(leaf)[0], 'types', JSON.stringify(leaf));
+  assert.deepEqual(Object.keys(pkg.exports), [
+    '.',
+    './core',
+    './webhook',
+    './emulator',
+    './daily_dialin_bg.wasm',
+    './core/daily_dialin_core_bg.wasm',
+    './webhook/daily_dialin_webhook_bg.wasm',
+    './package.json',
+  ]);
+  for (const key of ['.', './core', './webhook']) {
+    const entry = pkg.exports[key];
+    assert.deepEqual(Object.keys(entry), ['node', 'default'], key);
+    for (const leaf of [entry.node.import, entry.node.require, entry.default]) {
+      assert.equal(Object.keys(leaf)[0], 'types', JSON.stringify(leaf));
+    }
   }
+  assert.equal(pkg.exports['./core'].default.default, './core/web.js');
+  assert.equal(pkg.exports['./webhook'].node.require.default, './webhook/node.cjs');
   assert.equal(pkg.exports['./daily_dialin_bg.wasm'], './daily_dialin_bg.wasm');
   assert.equal(pkg.exports['./package.json'], './package.json');
 });
@@ -162,6 +211,29 @@ test('Node ESM: import works with no init, errors are classes', () => {
   }
   assert.equal(out.wasmSubpath, true);
   assert.equal(out.pkgJson, 'daily-dialin');
+});
+
+test('Node: daily-dialin/core and daily-dialin/webhook through import and require', () => {
+  const out = JSON.parse(node(dir, ['subpaths.mjs']));
+  assert.deepEqual(out.core.esm, CORE_EXPORTS);
+  assert.deepEqual(out.core.cjs, CORE_EXPORTS);
+  assert.deepEqual(out.webhook.esm, WEBHOOK_EXPORTS);
+  assert.deepEqual(out.webhook.cjs, WEBHOOK_EXPORTS);
+  assert.equal(out.core.resolved, 'core/node.mjs');
+  assert.equal(out.core.required, 'core/node.cjs');
+  assert.equal(out.webhook.resolved, 'webhook/node.mjs');
+  assert.equal(out.webhook.required, 'webhook/node.cjs');
+  for (const m of [out.core, out.webhook]) {
+    assert.equal(m.sharedErrors, true, 'one set of error classes for every entry');
+    assert.equal(m.secret, true);
+    assert.equal(m.wasmSubpath, true);
+  }
+  assert.equal(out.core.request.url, 'https://api.daily.co/v1/domain-dialin-config');
+  assert.equal(out.core.request.body, JSON.stringify(PIN));
+  assert.equal(out.core.errorIsRootClass, true);
+  assert.deepEqual(out.webhook.verified.payload.callId, 'c-1');
+  assert.deepEqual(out.webhook.rejected, { reason: 'signature_mismatch', isRootClass: true });
+  assert.equal(out.webhook.cjsVerified, 'call');
 });
 
 test('Node CJS: require works with no init', () => {

@@ -1,5 +1,5 @@
 // The webhook vector table in headless Chromium: a page served on 127.0.0.1 imports the installed
-// package's browser entry (web.js), awaits init(), runs every case of webhook-vectors.mjs (the
+// package's webhook browser entry (webhook/web.js), awaits init(), runs every case of webhook-vectors.mjs (the
 // same module the Node test uses; expected signatures computed here with node:crypto and handed
 // to the page as JSON), and reports the outcomes, which are checked here like Node's. The Headers
 // cases use the browser's own Headers class.
@@ -21,7 +21,7 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>webhook ve
 <body><script type="module" src="/page.mjs"></script></body></html>`;
 
 const SCRIPT = `
-import * as dd from '/node_modules/daily-dialin/web.js';
+import * as dd from '/node_modules/daily-dialin/webhook/web.js';
 import { runCase } from '/webhook-vectors.mjs';
 try {
   await dd.init();
