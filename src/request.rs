@@ -113,11 +113,92 @@ fn split(issues: Vec<Issue>) -> Result<Vec<Issue>, Refused> {
 /// The body as JSON with fields in the documented order (`type` first).
 fn ordered_body(m: &Map<String, Value>) -> String {
     // serde_json keeps insertion order only with `preserve_order`; write the object by hand.
-    let parts: Vec<String> = CREATE_FIELDS
-        .iter()
-        .filter_map(|k| m.get(*k).map(|v| format!("{}:{}", Value::from(*k), v)))
-        .collect();
-    format!("{{{}}}", parts.join(","))
+    let mut out = String::with_capacity(128);
+    out.push('{');
+    for (k, v) in CREATE_FIELDS.iter().filter_map(|k| Some((*k, m.get(*k)?))) {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        write_json_str(k, &mut out);
+        out.push(':');
+        write_json(v, &mut out);
+    }
+    out.push('}');
+    out
+}
+
+/// Appends `s` as a JSON string, escaped as serde_json escapes it.
+pub fn write_json_str(s: &str, out: &mut String) {
+    out.push('"');
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        } else {
+            out.push_str(esc);
+        }
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
+}
+
+/// Appends a validated body value as JSON. Validated bodies hold only strings and objects of
+/// strings; the other shapes are written too (integers exactly), except that a number with a
+/// fraction, which no validated body can hold, is written as its integer part.
+fn write_json(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => write_json_str(s, out),
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, v)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json_str(k, out);
+                out.push(':');
+                write_json(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(v, out);
+            }
+            out.push(']');
+        }
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Null => out.push_str("null"),
+        Value::Number(n) => out.push_str(&integer_text(n)),
+    }
+}
+
+/// An integer's decimal text; a number with a fraction gives its integer part.
+fn integer_text(n: &serde_json::Number) -> String {
+    match (n.as_i64(), n.as_u64()) {
+        (Some(i), _) => i.to_string(),
+        (None, Some(u)) => u.to_string(),
+        _ => (n.as_f64().unwrap_or(0.0) as i64).to_string(),
+    }
 }
 
 fn request(method: &str, url: String, auth: String, body: Option<String>) -> HttpRequest {
@@ -225,9 +306,7 @@ pub fn list_query_string(query: &Value) -> String {
                     .filter_map(Value::as_str)
                     .collect::<Vec<_>>()
                     .join(","),
-                Value::Number(n) => n
-                    .as_f64()
-                    .map_or_else(|| n.to_string(), |f| format!("{}", f as i64)),
+                Value::Number(n) => integer_text(n),
                 _ => return None,
             };
             Some(format!("{k}={}", percent_encode(&text)))
@@ -254,31 +333,252 @@ pub fn build_list(query: &Value, opts: &RequestOptions) -> Result<Built, Refused
     })
 }
 
-/// The body with any `hmac` value replaced by `***` (for previews and logs).
+/// The body with the value of every `hmac` key (at the top level, or in a top-level `config`
+/// object) replaced by `"***"`, for previews and logs; the rest of the text is kept as it is.
+/// A body that is not JSON is hidden whole (it might hold a secret in a form we cannot see).
 pub fn redact_body(body: &str) -> String {
-    match serde_json::from_str::<Value>(body) {
-        Ok(Value::Object(mut m)) => {
-            let mut changed = false;
-            if let Some(v) = m.get_mut("hmac") {
-                *v = Value::from("***");
-                changed = true;
-            }
-            if let Some(Value::Object(c)) = m.get_mut("config") {
-                if let Some(v) = c.get_mut("hmac") {
-                    *v = Value::from("***");
-                    changed = true;
-                }
-            }
-            if !changed {
-                body.to_string()
-            } else if m.keys().all(|k| CREATE_FIELDS.contains(&k.as_str())) {
-                ordered_body(&m)
-            } else {
-                Value::Object(m).to_string()
+    let mut scan = json_scan::Scan::new(body);
+    if scan.document().is_err() {
+        return "<body hidden: not JSON>".to_string();
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    for &(start, end) in &scan.secrets {
+        out.push_str(&body[at..start]);
+        out.push_str("\"***\"");
+        at = end;
+    }
+    out.push_str(&body[at..]);
+    out
+}
+
+/// A small JSON checker (RFC 8259) that finds the spans of `hmac` values: `redact_body` needs
+/// only that, and a full parser would cost the browser module several kilobytes.
+mod json_scan {
+    /// Deepest nesting accepted; deeper input is treated as not JSON (as serde_json does at 128).
+    const MAX_DEPTH: usize = 128;
+
+    pub struct Scan<'a> {
+        s: &'a [u8],
+        i: usize,
+        /// Byte spans of the values to redact, in order.
+        pub secrets: Vec<(usize, usize)>,
+    }
+
+    pub struct NotJson;
+
+    /// Where an object is, which decides whether its `hmac` is redacted.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Place {
+        Top,
+        Config,
+        Other,
+    }
+
+    impl<'a> Scan<'a> {
+        pub fn new(text: &'a str) -> Self {
+            Scan {
+                s: text.as_bytes(),
+                i: 0,
+                secrets: Vec::new(),
             }
         }
-        Ok(_) => body.to_string(),
-        Err(_) => "<body hidden: not JSON>".to_string(),
+
+        pub fn document(&mut self) -> Result<(), NotJson> {
+            self.value(Place::Top, 0)?;
+            self.ws();
+            if self.i == self.s.len() {
+                Ok(())
+            } else {
+                Err(NotJson)
+            }
+        }
+
+        fn peek(&self) -> Option<u8> {
+            self.s.get(self.i).copied()
+        }
+
+        fn ws(&mut self) {
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+                self.i += 1;
+            }
+        }
+
+        fn eat(&mut self, b: u8) -> Result<(), NotJson> {
+            if self.peek() == Some(b) {
+                self.i += 1;
+                Ok(())
+            } else {
+                Err(NotJson)
+            }
+        }
+
+        fn literal(&mut self, word: &[u8]) -> Result<(), NotJson> {
+            if self.s[self.i..].starts_with(word) {
+                self.i += word.len();
+                Ok(())
+            } else {
+                Err(NotJson)
+            }
+        }
+
+        /// A value; `place` is where it would sit if it is an object.
+        fn value(&mut self, place: Place, depth: usize) -> Result<(), NotJson> {
+            if depth > MAX_DEPTH {
+                return Err(NotJson);
+            }
+            self.ws();
+            match self.peek().ok_or(NotJson)? {
+                b'{' => self.object(place, depth),
+                b'[' => {
+                    self.i += 1;
+                    self.ws();
+                    if self.peek() == Some(b']') {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    loop {
+                        self.value(Place::Other, depth + 1)?;
+                        self.ws();
+                        match self.peek() {
+                            Some(b',') => self.i += 1,
+                            Some(b']') => {
+                                self.i += 1;
+                                return Ok(());
+                            }
+                            _ => return Err(NotJson),
+                        }
+                    }
+                }
+                b'"' => self.string(None),
+                b't' => self.literal(b"true"),
+                b'f' => self.literal(b"false"),
+                b'n' => self.literal(b"null"),
+                _ => self.number(),
+            }
+        }
+
+        fn object(&mut self, place: Place, depth: usize) -> Result<(), NotJson> {
+            self.eat(b'{')?;
+            self.ws();
+            if self.peek() == Some(b'}') {
+                self.i += 1;
+                return Ok(());
+            }
+            loop {
+                self.ws();
+                let mut key = String::new();
+                self.string(Some(&mut key))?;
+                self.ws();
+                self.eat(b':')?;
+                self.ws();
+                let start = self.i;
+                let inner = match (place, key.as_str()) {
+                    (Place::Top, "config") => Place::Config,
+                    _ => Place::Other,
+                };
+                self.value(inner, depth + 1)?;
+                if place != Place::Other && key == "hmac" {
+                    self.secrets.push((start, self.i));
+                }
+                self.ws();
+                match self.peek() {
+                    Some(b',') => self.i += 1,
+                    Some(b'}') => {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    _ => return Err(NotJson),
+                }
+            }
+        }
+
+        /// A string; its decoded text goes to `decoded` when given (object keys).
+        fn string(&mut self, mut decoded: Option<&mut String>) -> Result<(), NotJson> {
+            self.eat(b'"')?;
+            let mut run = self.i;
+            loop {
+                let b = self.peek().ok_or(NotJson)?;
+                match b {
+                    b'"' | b'\\' => {
+                        if let Some(d) = decoded.as_deref_mut() {
+                            // Runs between escapes are whole UTF-8 sequences of a &str.
+                            d.push_str(
+                                std::str::from_utf8(&self.s[run..self.i]).map_err(|_| NotJson)?,
+                            );
+                        }
+                        self.i += 1;
+                        if b == b'"' {
+                            return Ok(());
+                        }
+                        let c = match self.peek().ok_or(NotJson)? {
+                            b'"' => '"',
+                            b'\\' => '\\',
+                            b'/' => '/',
+                            b'b' => '\u{8}',
+                            b'f' => '\u{c}',
+                            b'n' => '\n',
+                            b'r' => '\r',
+                            b't' => '\t',
+                            b'u' => {
+                                let hex = self.s.get(self.i + 1..self.i + 5).ok_or(NotJson)?;
+                                let mut n = 0u32;
+                                for h in hex {
+                                    n = n * 16 + char::from(*h).to_digit(16).ok_or(NotJson)?;
+                                }
+                                self.i += 4;
+                                // A surrogate half decodes to U+FFFD: only keys are decoded, to
+                                // compare them with "hmac" and "config".
+                                char::from_u32(n).unwrap_or('\u{fffd}')
+                            }
+                            _ => return Err(NotJson),
+                        };
+                        if let Some(d) = decoded.as_deref_mut() {
+                            d.push(c);
+                        }
+                        self.i += 1;
+                        run = self.i;
+                    }
+                    0..=0x1f => return Err(NotJson),
+                    _ => self.i += 1,
+                }
+            }
+        }
+
+        fn digits(&mut self) -> Result<(), NotJson> {
+            let start = self.i;
+            while matches!(self.peek(), Some(b'0'..=b'9')) {
+                self.i += 1;
+            }
+            if self.i > start {
+                Ok(())
+            } else {
+                Err(NotJson)
+            }
+        }
+
+        fn number(&mut self) -> Result<(), NotJson> {
+            if self.peek() == Some(b'-') {
+                self.i += 1;
+            }
+            if self.peek() == Some(b'0') {
+                self.i += 1;
+            } else {
+                self.digits()?;
+            }
+            if self.peek() == Some(b'.') {
+                self.i += 1;
+                self.digits()?;
+            }
+            if let Some(b'e' | b'E') = self.peek() {
+                self.i += 1;
+                if let Some(b'+' | b'-') = self.peek() {
+                    self.i += 1;
+                }
+                self.digits()?;
+            }
+            Ok(())
+        }
     }
 }
 

@@ -84,6 +84,26 @@ pub fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// A number for messages: integers exactly, others with up to six decimals (`0.5`, `-2.25`,
+/// `1e300` as "a very large number"). Written by hand so that the WebAssembly module carries no
+/// float-formatting code.
+pub fn number_text(n: f64) -> String {
+    if !n.is_finite() || n.abs() >= 1e15 {
+        return "a very large number".to_string();
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    let scaled = (n.abs() * 1e6).round() as u64;
+    let (int, frac) = (scaled / 1_000_000, scaled % 1_000_000);
+    if frac == 0 {
+        return format!("{sign}{int}");
+    }
+    let mut digits = format!("{frac:06}");
+    while digits.ends_with('0') {
+        digits.pop();
+    }
+    format!("{sign}{int}.{digits}")
+}
+
 fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
         key.to_string()
@@ -521,10 +541,13 @@ pub fn validate_list_query(query: &Value) -> Vec<Issue> {
         match k.as_str() {
             "limit" => match v.as_f64() {
                 Some(n) if n.fract() == 0.0 && (1.0..=100.0).contains(&n) => {}
-                Some(_) => out.push(Issue::error(
+                Some(n) => out.push(Issue::error(
                     "limit",
                     code::OUT_OF_RANGE,
-                    format!("limit must be a whole number from 1 to 100, not {v}"),
+                    format!(
+                        "limit must be a whole number from 1 to 100, not {}",
+                        number_text(n)
+                    ),
                 )),
                 None => out.push(wrong_type("limit", "a number", v)),
             },

@@ -226,3 +226,102 @@ fn curl_never_shows_the_key_or_the_hmac() {
     let get = to_curl(&build_get("x1", &opts()).unwrap().request);
     assert_eq!(get, "curl 'https://api.daily.co/v1/domain-dialin-config/x1' \\\n  -H 'Authorization: Bearer ***'");
 }
+
+#[test]
+fn redact_body_hides_every_hmac_and_keeps_the_rest_of_the_text() {
+    use daily_dialin::request::redact_body;
+    let cases = [
+        // Top level, pretty-printed: only the value changes.
+        (
+            "{ \"type\": \"pinless_dialin\",\n  \"hmac\" : \"c2VjcmV0\" }",
+            "{ \"type\": \"pinless_dialin\",\n  \"hmac\" : \"***\" }",
+        ),
+        // A response-shaped body (`config.hmac`), an escaped key, duplicate keys, a non-string value.
+        (
+            r#"{"id":"x","config":{"hmac":"c2VjcmV0","name_prefix":"a"}}"#,
+            r#"{"id":"x","config":{"hmac":"***","name_prefix":"a"}}"#,
+        ),
+        (r#"{"hm\u0061c":"c2VjcmV0"}"#, r#"{"hm\u0061c":"***"}"#),
+        (
+            r#"{"hmac":"a","hmac":"b"}"#,
+            r#"{"hmac":"***","hmac":"***"}"#,
+        ),
+        (r#"{"hmac":{"nested":["c2VjcmV0"]}}"#, r#"{"hmac":"***"}"#),
+        // Deeper objects and arrays are not configs: left as they are.
+        (
+            r#"{"x":{"hmac":"1"},"a":[{"hmac":"2"}]}"#,
+            r#"{"x":{"hmac":"1"},"a":[{"hmac":"2"}]}"#,
+        ),
+        (r#"[{"hmac":"1"}]"#, r#"[{"hmac":"1"}]"#),
+        (r#""just text""#, r#""just text""#),
+        (
+            r#"{"n":-1.5e3,"t":true,"f":false,"z":null,"s":"\"\\\/\b\f\n\r\t\u00e9"}"#,
+            r#"{"n":-1.5e3,"t":true,"f":false,"z":null,"s":"\"\\\/\b\f\n\r\t\u00e9"}"#,
+        ),
+    ];
+    for (body, want) in cases {
+        assert_eq!(redact_body(body), want, "{body}");
+    }
+    // Not JSON (RFC 8259): hidden whole, since a secret could hide in any part of it.
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    for bad in [
+        "",
+        "{",
+        r#"{"hmac":"c2VjcmV0""#,
+        r#"{"hmac":"c2VjcmV0",}"#,
+        r#"{"hmac":'c2VjcmV0'}"#,
+        "{\"hmac\":\"c2Vj\ncmV0\"}",
+        r#"{"a":01}"#,
+        r#"{"a":1.}"#,
+        r#"{"a":"\x"}"#,
+        r#"{"a":"\u12"}"#,
+        r#"{"a":tru}"#,
+        r#"{"a":1} x"#,
+        deep.as_str(),
+    ] {
+        assert_eq!(redact_body(bad), "<body hidden: not JSON>", "{bad:?}");
+    }
+    // Nesting up to the limit is JSON.
+    let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
+    assert_eq!(redact_body(&ok), ok);
+}
+
+#[test]
+fn bodies_escape_strings_as_json_does() {
+    use daily_dialin::request::write_json_str;
+    // Every control character, quotes, backslashes, and non-ASCII text: the same bytes as serde_json.
+    let controls: String = (0u8..0x20).map(char::from).collect();
+    for s in [controls.as_str(), "a\"b\\c/é\u{2028}😀\u{7f}", ""] {
+        let mut out = String::new();
+        write_json_str(s, &mut out);
+        assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
+    }
+    // Through a built body: type first, fields in the documented order.
+    let prefix = "a\"b\\c/é\u{2028}😀";
+    let body = json!({"name_prefix":prefix,"phone_number":"+14155550123","type":"pin_dialin"});
+    let text = build_create(&body, &opts()).unwrap().request.body.unwrap();
+    assert_eq!(
+        text,
+        format!(
+            r#"{{"type":"pin_dialin","phone_number":"+14155550123","name_prefix":{}}}"#,
+            serde_json::to_string(prefix).unwrap()
+        )
+    );
+}
+
+#[test]
+fn number_text_for_messages() {
+    use daily_dialin::validate::number_text;
+    for (n, want) in [
+        (0.0, "0"),
+        (101.0, "101"),
+        (-3.0, "-3"),
+        (0.5, "0.5"),
+        (-2.25, "-2.25"),
+        (1.0 / 3.0, "0.333333"),
+        (1e300, "a very large number"),
+        (f64::NAN, "a very large number"),
+    ] {
+        assert_eq!(number_text(n), want, "{n}");
+    }
+}
