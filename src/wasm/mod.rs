@@ -41,6 +41,7 @@ pub struct ValidationReport {
     pub issues: Vec<Issue>,
 }
 
+#[cfg(any(feature = "core", feature = "client"))]
 #[wasm_bindgen(typescript_custom_section)]
 const OPTION_TYPES: &'static str = r#"
 /** Options of `validateCreate` and `validateListQuery`. */

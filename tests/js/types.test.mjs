@@ -89,6 +89,36 @@ type DialinConfigPage = dd.DialinConfigPage; type Issue = dd.Issue; type Severit
 type ValidationReport = dd.ValidationReport; type HttpRequest = dd.HttpRequest;
 type ValidationError = dd.ValidationError;
 ${USES}`;
+// daily-dialin/core: the same types and functions, without the client.
+const CORE = ESM.replaceAll("from 'daily-dialin';", "from 'daily-dialin/core';");
+// daily-dialin/webhook: the verifier's types, narrowing on kind, wrong inputs refused.
+const WEBHOOK = `import { init, verifyPinlessWebhook, signPinlessWebhook, generateHmacSecret, WebhookVerificationError } from 'daily-dialin/webhook';
+import type { PinlessWebhook, PinlessCallPayload, VerifyPinlessWebhookOptions, WebhookFailureReason } from 'daily-dialin/webhook';
+declare function use(...values: unknown[]): void;
+const secret: string = generateHmacSecret();
+const body = '{"Test":"test"}';
+const headers = signPinlessWebhook({ body, secret, timestamp: 1767225600 });
+const sig: string = headers['X-Pinless-Signature'];
+const opts: VerifyPinlessWebhookOptions = { body, headers, secrets: [secret], toleranceSeconds: 60, now: 1767225600 };
+const hook: PinlessWebhook = verifyPinlessWebhook(opts);
+const callId: string | undefined = hook.kind === 'call' ? hook.payload.callId : undefined;
+const payload: PinlessCallPayload = { To: '+1', From: '+2', callId: 'c', callDomain: 'd', sipHeaders: { a: 'b' } };
+try {
+  verifyPinlessWebhook({ body: new Uint8Array(2), headers: { 'x-pinless-signature': ['a', 'b'] }, secret });
+} catch (e) {
+  if (e instanceof WebhookVerificationError) {
+    const reason: WebhookFailureReason = e.reason;
+    use(reason);
+  }
+}
+// @ts-expect-error a parsed body is refused: verify the raw bytes
+verifyPinlessWebhook({ body: { Test: 'test' }, headers, secret });
+// @ts-expect-error the timestamp is a number or a string
+signPinlessWebhook({ body, secret, timestamp: new Date() });
+const ready: Promise<void> = init();
+use(sig, callId, payload, ready);
+`;
+
 // Only the web entry has these.
 const WEB_ONLY = `import { initSync, type InitInput } from 'daily-dialin';
 const input: InitInput = new URL('https://cdn.example/daily_dialin_bg.wasm');
@@ -121,10 +151,13 @@ test('tsc --strict, moduleResolution nodenext (ESM and CJS consumers, Node types
         noEmit: true,
         skipLibCheck: false,
       },
-      files: ['consumer.mts', 'consumer.cts'],
+      files: ['consumer.mts', 'consumer.cts', 'core.mts', 'core.cts', 'webhook.mts'],
     }),
     'consumer.mts': `${ESM}\nawait initDone;\n`,
     'consumer.cts': CJS,
+    'core.mts': `${CORE}\nawait initDone;\n`,
+    'core.cts': CJS.replace("require('daily-dialin')", "require('daily-dialin/core')"),
+    'webhook.mts': `${WEBHOOK}\nawait ready;\n`,
   });
   tsc(dir);
 });
@@ -142,9 +175,11 @@ test('tsc --strict, moduleResolution bundler (web entry types)', () => {
         noEmit: true,
         skipLibCheck: false,
       },
-      files: ['consumer.ts', 'web-only.ts'],
+      files: ['consumer.ts', 'web-only.ts', 'core.ts', 'webhook.ts'],
     }),
     'consumer.ts': `${ESM}\nawait initDone;\nexport {};\n`,
+    'core.ts': `${CORE}\nawait initDone;\nexport {};\n`,
+    'webhook.ts': `${WEBHOOK}\nawait ready;\nexport {};\n`,
     'web-only.ts': WEB_ONLY,
   });
   tsc(dir);
