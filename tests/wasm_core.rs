@@ -6,11 +6,11 @@
 //!     cargo test --target wasm32-unknown-unknown --test wasm_core
 #![cfg(target_arch = "wasm32")]
 
-use daily_dialin::wasm::{
+use daily_dialin::wasm::core::{
     build_create_request, build_delete_request, build_get_request, build_list_request,
-    build_update_request, convert, errors, memory_bytes, to_curl, validate_create,
-    validate_list_query, validate_update,
+    build_update_request, to_curl, validate_create, validate_list_query, validate_update,
 };
+use daily_dialin::wasm::{convert, errors, memory_bytes};
 use js_sys::{Array, Function, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
