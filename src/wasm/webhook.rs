@@ -104,6 +104,9 @@ export interface SignPinlessWebhookOptions {
 
 const SIGNATURE_LOWER: &str = "x-pinless-signature";
 const TIMESTAMP_LOWER: &str = "x-pinless-timestamp";
+// `pinless_headers` skips names of any other length.
+const _: () = assert!(SIGNATURE_LOWER.len() == TIMESTAMP_LOWER.len());
+const _: () = assert!(SIGNATURE_HEADER.len() == SIGNATURE_LOWER.len());
 
 /// JS strings used on every call, made once.
 struct Names {
@@ -238,6 +241,10 @@ fn pinless_headers(headers: &JsValue) -> Found {
         let mut sig = Vec::new();
         let mut ts = Vec::new();
         let mut take = |i: u32, name: &str| {
+            // Both names have this length: most names are passed over without comparing.
+            if name.len() != SIGNATURE_LOWER.len() {
+                return;
+            }
             // A key spelt exactly as the JS string at hand is read with that string, which saves
             // fetching the key from the array.
             let (out, lower) = if name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
@@ -275,7 +282,7 @@ fn pinless_headers(headers: &JsValue) -> Found {
         match joined {
             Some(j) if lines(&j) == count as usize => {
                 let (b, mut start, mut i) = (j.as_bytes(), 0, 0);
-                for end in 0..=b.len() {
+                for end in 0..b.len() + 1 {
                     if end == b.len() || b[end] == b'\n' {
                         // Cut at ASCII bytes, so at char boundaries.
                         take(i, &j[start..end]);
@@ -427,7 +434,9 @@ fn tolerance_of(v: &JsValue) -> Result<u64, JsValue> {
 fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    let bytes = s.as_bytes();
+    for i in 0..bytes.len() {
+        let b = bytes[i];
         let escaped = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -458,7 +467,9 @@ fn verified_to_js(verified: &Verified) -> Result<JsValue, JsValue> {
             out
         }));
     };
-    let mut json = String::with_capacity(128);
+    // Room for the keys and quotes, so that a call without SIP headers is written without growing.
+    let len = call.to.len() + call.from.len() + call.call_id.len() + call.call_domain.len();
+    let mut json = String::with_capacity(len + 96);
     json.push_str(r#"{"kind":"call","payload":{"To":"#);
     push_json_str(&mut json, &call.to);
     json.push_str(r#","From":"#);
