@@ -5,9 +5,9 @@
 //! wasm crossings is kept small and independent of the number of headers: options are read with
 //! plain property reads (imported getters, so no key string is made per call), the JS strings used
 //! on every call are made once per module instance, a plain headers object's names cross as one
-//! joined string, and a call's answer is built by one `JSON.parse`. Every JS operation that can
-//! throw (getters, proxies, `get` methods) is imported with `catch`: a throwing one reads as absent
-//! (and so fails closed).
+//! joined string, the last few secrets are kept prepared (see [`SECRETS`]), and a call's answer is
+//! built by one `JSON.parse`. Every JS operation that can throw (getters, proxies, `get` methods)
+//! is imported with `catch`: a throwing one reads as absent (and so fails closed).
 
 use std::cell::RefCell;
 
@@ -116,6 +116,7 @@ struct Names {
     signature_lower: JsValue,
     timestamp_lower: JsValue,
     newline: JsValue,
+    byte_length: JsValue,
     kind: JsValue,
     test: JsValue,
 }
@@ -127,6 +128,7 @@ thread_local! {
         signature_lower: SIGNATURE_LOWER.into(),
         timestamp_lower: TIMESTAMP_LOWER.into(),
         newline: "\n".into(),
+        byte_length: "byteLength".into(),
         kind: "kind".into(),
         test: "test".into(),
     };
@@ -199,17 +201,17 @@ fn body_bytes(v: &JsValue) -> Result<Vec<u8>, &'static str> {
         }
         return Ok(String::from(s).into_bytes());
     }
-    if v.is_instance_of::<Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
+    let bytes = v.is_instance_of::<Uint8Array>();
+    if bytes || v.is_instance_of::<js_sys::ArrayBuffer>() {
         // Read byteLength with a catching Reflect.get: a proxy or a fake object that passes
         // instanceof makes the real getter throw, and is refused instead of throwing through wasm.
-        let len = js::get(v, &JsValue::from_str("byteLength"))
+        let len = NAMES
+            .with(|n| js::get(v, &n.byte_length))
             .ok()
             .and_then(|l| l.as_f64());
         return match len {
             Some(n) if n > f64::from(MAX_BODY) => Err(TOO_LARGE),
-            Some(_) if v.is_instance_of::<Uint8Array>() => {
-                Ok(v.unchecked_ref::<Uint8Array>().to_vec())
-            }
+            Some(_) if bytes => Ok(v.unchecked_ref::<Uint8Array>().to_vec()),
             Some(_) => Ok(Uint8Array::new(v).to_vec()),
             None => Err("body is not a readable Uint8Array or ArrayBuffer"),
         };
