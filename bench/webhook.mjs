@@ -12,7 +12,9 @@
 // - "node:crypto": Buffer.from(secret, 'base64'), createHmac('sha256', key).update(ts + '.' +
 //   body).digest(), Buffer.from(signature, 'base64'), length check + timingSafeEqual;
 // - "node:crypto + parse" (for reference only, not the goal): the same plus the window check and
-//   JSON.parse of the body, i.e. roughly what verifyPinlessWebhook does.
+//   JSON.parse of the body, i.e. roughly what verifyPinlessWebhook does;
+// - "daily-dialin, Buffer body" (for reference only): the same call with the body as a Buffer, as
+//   Node's `http` handlers have it (docs/webhooks.md).
 // Rounds are interleaved (the order alternates each round) so that noise from other processes
 // hits every contender alike; each figure is the median over rounds, and the ratio is the median of
 // the per-round ratios. Goal: daily-dialin time <= 2 x node:crypto time.
@@ -65,6 +67,11 @@ function ours() {
   return m.verifyPinlessWebhook({ body, headers, secret }).kind === 'call';
 }
 
+const bodyBuffer = Buffer.from(body);
+function oursBuffer() {
+  return m.verifyPinlessWebhook({ body: bodyBuffer, headers, secret }).kind === 'call';
+}
+
 function nodeCrypto() {
   const sig = headers['x-pinless-signature'];
   const t = headers['x-pinless-timestamp'];
@@ -84,6 +91,7 @@ const contenders = [
   ['daily-dialin verifyPinlessWebhook', ours],
   ['node:crypto createHmac + timingSafeEqual', nodeCrypto],
   ['node:crypto + window + JSON.parse (reference)', nodeCryptoAndParse],
+  ['daily-dialin, Buffer body (reference)', oursBuffer],
 ];
 
 // Both must accept this input and reject a tampered one, or the timings mean nothing.

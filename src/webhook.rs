@@ -280,9 +280,8 @@ impl fmt::Debug for VerifyInput<'_> {
 /// The timestamp text is signed verbatim. Fails with `bad_secret` if the secret is not base64 or
 /// decodes to nothing.
 pub fn sign(secret_b64: &str, timestamp: &str, body: &[u8]) -> Result<String, WebhookError> {
-    let key = decode_secret(secret_b64, "the secret")?;
-    let digest = hmac_digest(&key, timestamp, body)?;
-    Ok(STANDARD.encode(digest))
+    let key = PreparedSecret::new(secret_b64, "the secret")?;
+    Ok(STANDARD.encode(key.digest(timestamp, body)))
 }
 
 /// Verifies a pinless webhook and parses its body. Fails closed.
@@ -311,6 +310,18 @@ pub fn sign(secret_b64: &str, timestamp: &str, body: &[u8]) -> Result<String, We
 /// but replayed or the clocks (or the s/ms unit) disagree". The cost is one HMAC per secret for
 /// stale forged requests, which is negligible. Both orders reject exactly the same requests.
 pub fn verify(input: &VerifyInput<'_>) -> Result<Verified, WebhookError> {
+    verify_with_secrets(input, || prepare_secrets(input.secrets))
+}
+
+/// [`verify`] with the secrets supplied by `secrets`, which is called at step 4 (only when steps
+/// 1-3 passed) in place of [`prepare_secrets`]`(input.secrets)`; `input.secrets` is not read.
+/// For callers that keep [`PreparedSecret`]s between calls. `secrets` must return what
+/// `prepare_secrets` would for the same secrets (the same keys in the same order, or its error),
+/// or the answers differ from [`verify`]'s.
+pub fn verify_with_secrets<K: AsRef<[PreparedSecret]>>(
+    input: &VerifyInput<'_>,
+    secrets: impl FnOnce() -> Result<K, WebhookError>,
+) -> Result<Verified, WebhookError> {
     let tokens = signature_tokens(input.signature)?;
     let ts_text = match input.timestamp {
         Some(t) if !t.trim().is_empty() => t,
@@ -328,8 +339,8 @@ pub fn verify(input: &VerifyInput<'_>) -> Result<Verified, WebhookError> {
         }
     };
     let ts = parse_timestamp(ts_text)?;
-    let keys = decode_secrets(input.secrets)?;
-    check_signature(&keys, ts_text, input.body, &tokens)?;
+    let keys = secrets()?;
+    check_signature(keys.as_ref(), ts_text, input.body, &tokens)?;
     check_window(
         ts,
         input.now_seconds,
@@ -372,10 +383,21 @@ fn signature_tokens(header: Option<&str>) -> Result<Vec<&str>, WebhookError> {
             format!("no {SIGNATURE_HEADER} header; Daily signs every request, so this request is not from Daily or the header was not passed through (read header names case-insensitively)"),
         ));
     };
-    let tokens: Vec<&str> = header
-        .split(is_separator)
-        .filter(|t| !t.is_empty())
-        .collect();
+    // The separators are ASCII, so cutting the bytes at them cuts at char boundaries; this is
+    // `header.split(is_separator)` without decoding every char.
+    // (Plain index loops here and below: at opt-level "z" iterator adapters are not inlined.)
+    let bytes = header.as_bytes();
+    let mut tokens: Vec<&str> = Vec::new();
+    let mut start = 0;
+    // `0..len + 1`, not `0..=len`: an inclusive range is a slower loop.
+    for i in 0..bytes.len() + 1 {
+        if i == bytes.len() || is_separator(char::from(bytes[i])) {
+            if start < i {
+                tokens.push(&header[start..i]);
+            }
+            start = i + 1;
+        }
+    }
     if tokens.is_empty() {
         return Err(WebhookError::new(
             WebhookErrorKind::MissingSignature,
@@ -386,6 +408,20 @@ fn signature_tokens(header: Option<&str>) -> Result<Vec<&str>, WebhookError> {
 }
 
 fn parse_timestamp(text: &str) -> Result<i64, WebhookError> {
+    // The usual case: only digits, too few to overflow (i64::MAX has 19).
+    if (1..=18).contains(&text.len()) {
+        let mut n: i64 = 0;
+        for &b in text.as_bytes() {
+            if !b.is_ascii_digit() {
+                n = -1;
+                break;
+            }
+            n = n * 10 + i64::from(b - b'0');
+        }
+        if n >= 0 {
+            return Ok(n);
+        }
+    }
     let trimmed = text.trim();
     if let Some((pos, c)) = trimmed.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         let what = match c {
@@ -450,7 +486,50 @@ fn decode_secret(secret: &str, label: &str) -> Result<Vec<u8>, WebhookError> {
     }
 }
 
-fn decode_secrets(secrets: &[&str]) -> Result<Vec<Vec<u8>>, WebhookError> {
+/// A secret ready to sign with: its base64 decoded and absorbed into HMAC-SHA256's inner and
+/// outer hash states (the key block XOR ipad and XOR opad, one SHA-256 compression each). Every
+/// signature under it then costs only the compressions of the message, and no base64 decode.
+///
+/// It holds key material (whoever has these states can sign), so its `Debug` shows nothing of it.
+#[derive(Clone)]
+pub struct PreparedSecret {
+    mac: HmacSha256,
+}
+
+impl PreparedSecret {
+    /// Decodes `secret` (as [`verify`] does); `label` names it in messages ("the secret",
+    /// "secret #2 of 3"), which never contain the secret itself.
+    fn new(secret: &str, label: &str) -> Result<Self, WebhookError> {
+        let key = decode_secret(secret, label)?;
+        // HMAC accepts keys of any length; this error cannot happen, but is not unwrapped.
+        let mac = HmacSha256::new_from_slice(&key).map_err(|_| {
+            WebhookError::new(
+                WebhookErrorKind::BadSecret,
+                "the secret cannot be used as an HMAC key",
+            )
+        })?;
+        Ok(PreparedSecret { mac })
+    }
+
+    /// `HMAC-SHA256(key, timestamp + "." + body)`.
+    fn digest(&self, timestamp: &str, body: &[u8]) -> [u8; DIGEST_LEN] {
+        let mut mac = self.mac.clone();
+        mac.update(timestamp.as_bytes());
+        mac.update(b".");
+        mac.update(body);
+        mac.finalize().into_bytes().into()
+    }
+}
+
+impl fmt::Debug for PreparedSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PreparedSecret(redacted)")
+    }
+}
+
+/// Decodes the secrets as step 4 of [`verify`] does: `bad_secret` when there is none, or when ANY
+/// of them is not base64 or decodes to nothing (the message names which one, never its text).
+pub fn prepare_secrets(secrets: &[&str]) -> Result<Vec<PreparedSecret>, WebhookError> {
     if secrets.is_empty() {
         return Err(WebhookError::new(
             WebhookErrorKind::BadSecret,
@@ -467,23 +546,9 @@ fn decode_secrets(secrets: &[&str]) -> Result<Vec<Vec<u8>>, WebhookError> {
             } else {
                 format!("secret #{} of {n}", i + 1)
             };
-            decode_secret(s, &label)
+            PreparedSecret::new(s, &label)
         })
         .collect()
-}
-
-fn hmac_digest(key: &[u8], timestamp: &str, body: &[u8]) -> Result<[u8; DIGEST_LEN], WebhookError> {
-    // HMAC accepts keys of any length; this error cannot happen, but is not unwrapped.
-    let mut mac = HmacSha256::new_from_slice(key).map_err(|_| {
-        WebhookError::new(
-            WebhookErrorKind::BadSecret,
-            "the secret cannot be used as an HMAC key",
-        )
-    })?;
-    mac.update(timestamp.as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    Ok(mac.finalize().into_bytes().into())
 }
 
 /// What a signature value looks like, for the mismatch message.
@@ -505,7 +570,12 @@ fn classify(token: &str) -> TokenShape {
     if token.len() == 2 * DIGEST_LEN && token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return TokenShape::Hex;
     }
-    // Daily sends padded, canonical standard base64; only that is compared.
+    // Daily sends padded, canonical standard base64; only that is compared. A 32-byte value
+    // (the usual case) is decoded without allocating; anything else takes the general path.
+    let mut digest = [0u8; DIGEST_LEN];
+    if let Ok(DIGEST_LEN) = STANDARD.decode_slice(token, &mut digest) {
+        return TokenShape::Digest(digest);
+    }
     if let Ok(bytes) = STANDARD.decode(token) {
         return match <[u8; DIGEST_LEN]>::try_from(bytes.as_slice()) {
             Ok(digest) => TokenShape::Digest(digest),
@@ -521,15 +591,12 @@ fn classify(token: &str) -> TokenShape {
 }
 
 fn check_signature(
-    keys: &[Vec<u8>],
+    keys: &[PreparedSecret],
     ts_text: &str,
     body: &[u8],
     tokens: &[&str],
 ) -> Result<(), WebhookError> {
-    let expected = keys
-        .iter()
-        .map(|k| hmac_digest(k, ts_text, body))
-        .collect::<Result<Vec<_>, _>>()?;
+    let expected: Vec<[u8; DIGEST_LEN]> = keys.iter().map(|k| k.digest(ts_text, body)).collect();
     let shapes: Vec<TokenShape> = tokens.iter().map(|t| classify(t)).collect();
 
     // Every candidate is compared with every expected digest, without an early exit.
@@ -622,6 +689,82 @@ fn bad_payload(message: String) -> WebhookError {
 
 const REQUIRED_KEYS: [&str; 4] = ["To", "From", "callId", "callDomain"];
 
+/// The call body in the form Daily sends it, read without building a JSON tree: compact JSON with
+/// the four required keys in this order, then optionally `sipHeaders` (an object), and string
+/// values without escapes, e.g. `{"To":"+1...","From":"+1...","callId":"...","callDomain":"..."}`.
+/// Any other body gives `None`, and [`parse_payload`] reads it as a [`Value`]. For a body this
+/// accepts, that reading gives the same [`CallPayload`]: a JSON string without `"`, `\` or control
+/// characters is its text, and a repeated `sipHeaders` name keeps its last value in both.
+fn compact_call(text: &str) -> Option<CallPayload> {
+    // Byte offsets and plain loops: at opt-level "z" iterator adapters and `str` patterns are not
+    // inlined, and this runs on every verified call. The cuts are at ASCII bytes (`"`), so at
+    // char boundaries.
+    let b = text.as_bytes();
+    let mut i = 0;
+    // Moves past `lit` if the text continues with it.
+    let lit = |i: &mut usize, lit: &[u8]| {
+        let found = b.len() - *i >= lit.len() && &b[*i..*i + lit.len()] == lit;
+        if found {
+            *i += lit.len();
+        }
+        found
+    };
+    // The text of a string literal without escapes that starts after its opening quote, moving
+    // past its closing quote.
+    let string = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i] != b'"' && b[*i] != b'\\' && b[*i] >= 0x20 {
+            *i += 1;
+        }
+        let closed = *i < b.len() && b[*i] == b'"';
+        *i += 1;
+        closed.then(|| text[start..*i - 1].to_string())
+    };
+    let mut values: [String; 4] = Default::default();
+    for (n, key) in [
+        &b"{\"To\":\""[..],
+        b",\"From\":\"",
+        b",\"callId\":\"",
+        b",\"callDomain\":\"",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if !lit(&mut i, key) {
+            return None;
+        }
+        values[n] = string(&mut i)?;
+    }
+    let mut sip_headers = None;
+    if lit(&mut i, b",\"sipHeaders\":{") {
+        let mut map = BTreeMap::new();
+        let mut first = true;
+        while !lit(&mut i, b"}") {
+            if !(first || lit(&mut i, b",")) || !lit(&mut i, b"\"") {
+                return None;
+            }
+            first = false;
+            let k = string(&mut i)?;
+            if !lit(&mut i, b":\"") {
+                return None;
+            }
+            map.insert(k, string(&mut i)?);
+        }
+        sip_headers = Some(map);
+    }
+    if i != b.len() - 1 || b[i] != b'}' {
+        return None;
+    }
+    let [to, from, call_id, call_domain] = values;
+    Some(CallPayload {
+        to,
+        from,
+        call_id,
+        call_domain,
+        sip_headers,
+    })
+}
+
 fn parse_payload(body: &[u8]) -> Result<Verified, WebhookError> {
     let text = std::str::from_utf8(body).map_err(|e| {
         bad_payload(format!(
@@ -629,6 +772,14 @@ fn parse_payload(body: &[u8]) -> Result<Verified, WebhookError> {
             e.valid_up_to()
         ))
     })?;
+    if let Some(call) = compact_call(text) {
+        return Ok(Verified::Call(call));
+    }
+    parse_value_payload(text)
+}
+
+/// [`parse_payload`] of any UTF-8 body, through a [`Value`].
+fn parse_value_payload(text: &str) -> Result<Verified, WebhookError> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         bad_payload(format!(
             "the signature is valid but the body is not JSON ({:?} error at line {} column {})",
@@ -879,6 +1030,89 @@ mod tests {
         assert_eq!(ok.call().unwrap().sip_headers, None);
         for bad in [&b"[]"[..], b"\"x\"", b"", b"{", b"\xff\xfe"] {
             assert_eq!(parse_payload(bad).unwrap_err().reason(), "bad_payload");
+        }
+    }
+
+    /// Bodies near the compact form, for `compact_call_agrees_with_the_value_reading`.
+    const NEAR_COMPACT: &[&str] = &[
+        r#"{"To":"+12095550100","From":"+14155550123","callId":"8a3c1e0e","callDomain":"dom"}"#,
+        r#"{"To":"","From":"","callId":"","callDomain":""}"#,
+        "{\"To\":\"é ☎ \u{7f}\",\"From\":\"b\",\"callId\":\"c\",\"callDomain\":\"d\"}",
+        r#"{"To":"a\"b","From":"b","callId":"c","callDomain":"d"}"#,
+        r#"{"To":"a\nb","From":"b","callId":"c","callDomain":"d"}"#,
+        r#"{"To":"a\ud800","From":"b","callId":"c","callDomain":"d"}"#,
+        "{\"To\":\"a\tb\",\"From\":\"b\",\"callId\":\"c\",\"callDomain\":\"d\"}",
+        r#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":{}}"#,
+        r#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":{"x":"1","a":"2","x":"3"}}"#,
+        r#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":{"x":"1",}}"#,
+        r#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":{"x":"1""y":"2"}}"#,
+        r#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":{"x":1}}"#,
+        r#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":null}"#,
+        r#"{"To":"a","From":"b","callId":"c","callDomain":"d","Test":"test"}"#,
+        r#"{"To":"a","From":"b","callId":"c","callDomain":"d"} "#,
+        r#"{"To":"a","From":"b","callId":"c","callDomain":"d"}}"#,
+        r#"{"To":"a","From":"b","callId":"c","callDomain":"d","To":"e"}"#,
+        r#"{"From":"b","To":"a","callId":"c","callDomain":"d"}"#,
+        r#"{"To":"a","From":"b","callId":"c"}"#,
+        r#"{"To":"a","From":"b","callId":"c","callDomain":1}"#,
+        r#"{"To":"a","From":"b","callId":"c","callDomain":"d""#,
+        r#"{"To":"a","From":"b","callId":"c","calldomain":"d"}"#,
+        r#"{ "To":"a","From":"b","callId":"c","callDomain":"d"}"#,
+    ];
+
+    #[test]
+    fn compact_call_agrees_with_the_value_reading() {
+        let mut compact = 0;
+        for body in NEAR_COMPACT {
+            let full = parse_value_payload(body);
+            if let Some(call) = compact_call(body) {
+                compact += 1;
+                assert_eq!(full, Ok(Verified::Call(call)), "{body}");
+            }
+            assert_eq!(parse_payload(body.as_bytes()), full, "{body}");
+        }
+        // The compact form, with and without sipHeaders (empty, and with a repeated name).
+        assert_eq!(compact, 5);
+    }
+
+    proptest::proptest! {
+        /// Any body made of JSON-ish pieces: the compact reading, when it accepts, agrees.
+        #[test]
+        fn compact_call_agrees_on_generated_bodies(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "{", "}", "\"", ":", ",", "To", "From", "callId", "callDomain", "sipHeaders",
+                "x", "\\", "\\\"", "\\u0041", " ", "\n", "1", "null", "é", "\u{1}",
+            ]), 0..40)
+        ) {
+            let body: String = parts.concat();
+            if let Some(call) = compact_call(&body) {
+                proptest::prop_assert_eq!(parse_value_payload(&body), Ok(Verified::Call(call)));
+            }
+        }
+
+        /// Compact bodies with arbitrary string values: accepted exactly when no value needs an
+        /// escape, and then read as the value reading does.
+        #[test]
+        fn compact_call_reads_generated_calls(
+            values in proptest::collection::vec("[ -~\\u{0}-\\u{1f}é☎\"\\\\]{0,12}", 4),
+            sip in proptest::option::of(proptest::collection::vec(("[a-c\"]{0,2}", "[ -~]{0,4}"), 0..4)),
+        ) {
+            let lit = |s: &str| serde_json::to_string(s).unwrap();
+            let mut body = format!(
+                "{{\"To\":{},\"From\":{},\"callId\":{},\"callDomain\":{}",
+                lit(&values[0]), lit(&values[1]), lit(&values[2]), lit(&values[3])
+            );
+            if let Some(pairs) = &sip {
+                let pairs: Vec<String> = pairs.iter().map(|(k, v)| format!("{}:{}", lit(k), lit(v))).collect();
+                body.push_str(&format!(",\"sipHeaders\":{{{}}}", pairs.join(",")));
+            }
+            body.push('}');
+            let full = parse_value_payload(&body);
+            proptest::prop_assert!(full.is_ok(), "{}", body);
+            match compact_call(&body) {
+                Some(call) => proptest::prop_assert_eq!(full, Ok(Verified::Call(call))),
+                None => proptest::prop_assert!(body.contains('\\'), "{}", body),
+            }
         }
     }
 

@@ -5,18 +5,20 @@
 //! wasm crossings is kept small and independent of the number of headers: options are read with
 //! plain property reads (imported getters, so no key string is made per call), the JS strings used
 //! on every call are made once per module instance, a plain headers object's names cross as one
-//! joined string, and a call's answer is built by one `JSON.parse`. Every JS operation that can
-//! throw (getters, proxies, `get` methods) is imported with `catch`: a throwing one reads as absent
-//! (and so fails closed).
+//! joined string, the last few secrets are kept prepared (see [`SECRETS`]), and a call's answer is
+//! built by one `JSON.parse`. Every JS operation that can throw (getters, proxies, `get` methods)
+//! is imported with `catch`: a throwing one reads as absent (and so fails closed).
 
-use js_sys::{Function, Object, Uint8Array};
+use std::cell::RefCell;
+
+use js_sys::{Function, JsString, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::errors::make_error;
 use super::js;
 use crate::webhook::{
-    self, Verified, VerifyInput, WebhookErrorKind, DEFAULT_TOLERANCE_SECONDS,
+    self, PreparedSecret, Verified, VerifyInput, WebhookErrorKind, DEFAULT_TOLERANCE_SECONDS,
     MILLISECONDS_THRESHOLD, SIGNATURE_HEADER, TIMESTAMP_HEADER,
 };
 
@@ -100,11 +102,21 @@ export interface SignPinlessWebhookOptions {
 }
 "#;
 
+const SIGNATURE_LOWER: &str = "x-pinless-signature";
+const TIMESTAMP_LOWER: &str = "x-pinless-timestamp";
+// `pinless_headers` skips names of any other length.
+const _: () = assert!(SIGNATURE_LOWER.len() == TIMESTAMP_LOWER.len());
+const _: () = assert!(SIGNATURE_HEADER.len() == SIGNATURE_LOWER.len());
+
 /// JS strings used on every call, made once.
 struct Names {
     signature: JsValue,
     timestamp: JsValue,
+    /// The header names as Node's `req.headers` has them (lower case).
+    signature_lower: JsValue,
+    timestamp_lower: JsValue,
     newline: JsValue,
+    byte_length: JsValue,
     kind: JsValue,
     test: JsValue,
 }
@@ -113,7 +125,10 @@ thread_local! {
     static NAMES: Names = Names {
         signature: SIGNATURE_HEADER.into(),
         timestamp: TIMESTAMP_HEADER.into(),
+        signature_lower: SIGNATURE_LOWER.into(),
+        timestamp_lower: TIMESTAMP_LOWER.into(),
         newline: "\n".into(),
+        byte_length: "byteLength".into(),
         kind: "kind".into(),
         test: "test".into(),
     };
@@ -186,17 +201,17 @@ fn body_bytes(v: &JsValue) -> Result<Vec<u8>, &'static str> {
         }
         return Ok(String::from(s).into_bytes());
     }
-    if v.is_instance_of::<Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
+    let bytes = v.is_instance_of::<Uint8Array>();
+    if bytes || v.is_instance_of::<js_sys::ArrayBuffer>() {
         // Read byteLength with a catching Reflect.get: a proxy or a fake object that passes
         // instanceof makes the real getter throw, and is refused instead of throwing through wasm.
-        let len = js::get(v, &JsValue::from_str("byteLength"))
+        let len = NAMES
+            .with(|n| js::get(v, &n.byte_length))
             .ok()
             .and_then(|l| l.as_f64());
         return match len {
             Some(n) if n > f64::from(MAX_BODY) => Err(TOO_LARGE),
-            Some(_) if v.is_instance_of::<Uint8Array>() => {
-                Ok(v.unchecked_ref::<Uint8Array>().to_vec())
-            }
+            Some(_) if bytes => Ok(v.unchecked_ref::<Uint8Array>().to_vec()),
             Some(_) => Ok(Uint8Array::new(v).to_vec()),
             None => Err("body is not a readable Uint8Array or ArrayBuffer"),
         };
@@ -228,14 +243,29 @@ fn pinless_headers(headers: &JsValue) -> Found {
         let mut sig = Vec::new();
         let mut ts = Vec::new();
         let mut take = |i: u32, name: &str| {
-            let out = if name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
-                &mut sig
+            // Both names have this length: most names are passed over without comparing.
+            if name.len() != SIGNATURE_LOWER.len() {
+                return;
+            }
+            // A key spelt exactly as the JS string at hand is read with that string, which saves
+            // fetching the key from the array.
+            let (out, lower) = if name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
+                (
+                    &mut sig,
+                    (name == SIGNATURE_LOWER).then_some(&n.signature_lower),
+                )
             } else if name.eq_ignore_ascii_case(TIMESTAMP_HEADER) {
-                &mut ts
+                (
+                    &mut ts,
+                    (name == TIMESTAMP_LOWER).then_some(&n.timestamp_lower),
+                )
             } else {
                 return;
             };
-            let v = read(js::get(headers, &keys.get(i)));
+            let v = match lower {
+                Some(key) => read(js::get(headers, key)),
+                None => read(js::get(headers, &keys.get(i))),
+            };
             if let Some(s) = text(&v) {
                 out.push(s);
             } else if let Some((items, _)) = list(&v) {
@@ -249,10 +279,18 @@ fn pinless_headers(headers: &JsValue) -> Found {
             .join(&n.newline)
             .ok()
             .and_then(|j| text_max(&j, 64 << 10));
+        // (Byte loops, not `split`: at opt-level "z" its searcher is not inlined.)
+        let lines = |j: &str| j.bytes().filter(|b| *b == b'\n').count() + 1;
         match joined {
-            Some(j) if j.split('\n').count() == count as usize => {
-                for (i, name) in (0..count).zip(j.split('\n')) {
-                    take(i, name);
+            Some(j) if lines(&j) == count as usize => {
+                let (b, mut start, mut i) = (j.as_bytes(), 0, 0);
+                for end in 0..b.len() + 1 {
+                    if end == b.len() || b[end] == b'\n' {
+                        // Cut at ASCII bytes, so at char boundaries.
+                        take(i, &j[start..end]);
+                        i += 1;
+                        start = end + 1;
+                    }
                 }
             }
             _ => {
@@ -263,36 +301,103 @@ fn pinless_headers(headers: &JsValue) -> Found {
                 }
             }
         }
-        let joined = |v: Vec<String>| (!v.is_empty()).then(|| v.join(", "));
+        let joined = |mut v: Vec<String>| match v.len() {
+            0 => None,
+            1 => v.pop(),
+            _ => Some(v.join(", ")),
+        };
         (joined(sig), joined(ts))
     })
 }
 
-/// The secrets given as `secret` and/or `secrets`; `Err` says what is wrong with their types.
-fn secrets_of(opts: &Opts) -> Result<Vec<String>, &'static str> {
+/// `v` when it is a string of at most [`MAX_TEXT`] units (not copied into wasm).
+fn short_string(v: JsValue) -> Result<JsString, &'static str> {
+    match v.dyn_into::<JsString>() {
+        Ok(s) if s.length() <= MAX_TEXT => Ok(s),
+        Ok(_) => Err(SECRET_TOO_LONG),
+        Err(_) => Err("every secret must be a base64 string"),
+    }
+}
+
+/// The secrets given as `secret` and/or `secrets`, as JS strings; `Err` says what is wrong with
+/// their types.
+fn secrets_of(opts: &Opts) -> Result<Vec<JsString>, &'static str> {
     let mut out = Vec::new();
     for v in [read(opts.secret()), read(opts.secrets())] {
         if absent(&v) {
             continue;
         }
         if v.is_string() {
-            out.push(text(&v).ok_or(SECRET_TOO_LONG)?);
+            out.push(short_string(v)?);
         } else if let Some((items, more)) = list(&v) {
             if more {
                 return Err("at most 64 secrets can be given");
             }
             for x in items {
-                if x.is_string() {
-                    out.push(text(&x).ok_or(SECRET_TOO_LONG)?);
-                } else {
-                    return Err("every secret must be a base64 string");
-                }
+                out.push(short_string(x)?);
             }
         } else {
             return Err("secret must be a base64 string (secrets: an array of them)");
         }
     }
     Ok(out)
+}
+
+/// How many prepared secrets [`SECRETS`] keeps: a server verifies with one secret, two during a
+/// rotation; a few more cover a handful of configs.
+const CACHED_SECRETS: usize = 4;
+
+thread_local! {
+    /// The last [`CACHED_SECRETS`] secrets that verified calls were given, most recently used
+    /// first, each with its [`PreparedSecret`], so that a call with a secret seen before skips
+    /// copying it into wasm, decoding its base64 and the two SHA-256 compressions of the HMAC key
+    /// (a third of the hashing for a small body).
+    ///
+    /// Holding secrets here is acceptable: the JS strings (kept alive by this cache) are the
+    /// caller's own, already in the same JS heap as every other value of the process, and the
+    /// prepared states are in this module's memory, which only code of the same JS realm can read
+    /// (that code can read the caller's secret directly). Without the cache the decoded key bytes
+    /// sat in that memory too, in freed allocations that nothing clears. The cache is bounded (at
+    /// most [`CACHED_SECRETS`] entries of a few hundred bytes, strings of at most 8 KiB), and it
+    /// changes no answer: a [`PreparedSecret`] depends only on the secret's text, only secrets that
+    /// prepared without error are kept, and a call with any secret not found here prepares all its
+    /// secrets with [`webhook::prepare_secrets`], as an uncached call would (same errors, same
+    /// labels). Entries are found with JS `===` on strings, which is not constant-time; that is
+    /// fine because both sides of that comparison are the caller's secrets, never request data.
+    static SECRETS: RefCell<Vec<(JsString, PreparedSecret)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What [`webhook::prepare_secrets`] returns for `secrets`, from [`SECRETS`] when all of them are
+/// there.
+fn prepared(secrets: &[JsString]) -> Result<Vec<PreparedSecret>, webhook::WebhookError> {
+    SECRETS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let mut keys = Vec::with_capacity(secrets.len());
+        for s in secrets {
+            match cache.iter().position(|(k, _)| k == s) {
+                Some(i) => {
+                    // Move to the front, keeping the order of the others.
+                    cache[..=i].rotate_right(1);
+                    keys.push(cache[0].1.clone());
+                }
+                None => break,
+            }
+        }
+        if keys.len() == secrets.len() && !secrets.is_empty() {
+            return Ok(keys);
+        }
+        let texts: Vec<String> = secrets.iter().map(String::from).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let keys = webhook::prepare_secrets(&refs)?;
+        for (s, key) in secrets.iter().zip(&keys) {
+            if let Some(i) = cache.iter().position(|(k, _)| k == s) {
+                cache.remove(i);
+            }
+            cache.insert(0, (s.clone(), key.clone()));
+        }
+        cache.truncate(CACHED_SECRETS);
+        Ok(keys)
+    })
 }
 
 fn now_seconds(v: &JsValue) -> Result<i64, JsValue> {
@@ -316,8 +421,10 @@ fn now_seconds(v: &JsValue) -> Result<i64, JsValue> {
 }
 
 fn tolerance_of(v: &JsValue) -> Result<u64, JsValue> {
+    if absent(v) {
+        return Ok(DEFAULT_TOLERANCE_SECONDS);
+    }
     match v.as_f64() {
-        None if absent(v) => Ok(DEFAULT_TOLERANCE_SECONDS),
         Some(t) if t.is_finite() && t >= 0.0 && t.fract() == 0.0 => Ok(t as u64),
         _ => Err(usage(
             "toleranceSeconds must be a whole number of seconds, 0 or more",
@@ -329,7 +436,9 @@ fn tolerance_of(v: &JsValue) -> Result<u64, JsValue> {
 fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    let bytes = s.as_bytes();
+    for i in 0..bytes.len() {
+        let b = bytes[i];
         let escaped = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -360,7 +469,9 @@ fn verified_to_js(verified: &Verified) -> Result<JsValue, JsValue> {
             out
         }));
     };
-    let mut json = String::with_capacity(128);
+    // Room for the keys and quotes, so that a call without SIP headers is written without growing.
+    let len = call.to.len() + call.from.len() + call.call_id.len() + call.call_domain.len();
+    let mut json = String::with_capacity(len + 96);
     json.push_str(r#"{"kind":"call","payload":{"To":"#);
     push_json_str(&mut json, &call.to);
     json.push_str(r#","From":"#);
@@ -413,16 +524,16 @@ pub fn verify_pinless_webhook(
         Ok(s) => (s, None),
         Err(m) => (Vec::new(), Some(m)),
     };
-    let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     let input = VerifyInput {
         body: &body,
         signature: signature.as_deref(),
         timestamp: timestamp.as_deref(),
-        secrets: &secret_refs,
+        // Not read: the secrets come from `prepared`.
+        secrets: &[],
         tolerance_seconds,
         now_seconds,
     };
-    match webhook::verify(&input) {
+    match webhook::verify_with_secrets(&input, || prepared(&secrets)) {
         Ok(verified) => verified_to_js(&verified),
         Err(e) => Err(match (e.kind(), secret_problem) {
             (WebhookErrorKind::BadSecret, Some(m)) => failure(e.reason(), m),

@@ -29,6 +29,51 @@ test('every vector: accepted with the right answer, or rejected with the exact r
   for (const c of cases) checkOutcome(c, runCase(m, c));
 });
 
+test('answers do not depend on earlier calls (the adapter keeps the last few prepared secrets)', () => {
+  // The table again in reverse and in a shuffled order, after the forward run above filled the
+  // cache with its secrets: every case must give the same outcome.
+  const shuffled = [...cases].map((c, i) => [(i * 7919) % cases.length, c]).sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+  for (const c of [...cases].reverse()) checkOutcome(c, runCase(m, c));
+  for (const c of shuffled) checkOutcome(c, runCase(m, c));
+
+  const body = '{"To":"+12095550100","From":"+14155550123","callId":"c-1","callDomain":"d-1"}';
+  const signed = (secret) => ({ 'x-pinless-signature': nodeHmac(secret, String(NOW), body), 'x-pinless-timestamp': String(NOW) });
+  const verify = (headers, o) => m.verifyPinlessWebhook({ body, headers, now: NOW, ...o });
+  const reason = (f) => {
+    try {
+      f();
+      return 'accepted';
+    } catch (e) {
+      return e.reason;
+    }
+  };
+  // More distinct secrets than are kept, in turn, three times: each accepts its own signature
+  // and refuses the next one's.
+  const many = Array.from({ length: 7 }, () => m.generateHmacSecret());
+  for (let round = 0; round < 3; round++) {
+    many.forEach((secret, i) => {
+      assert.equal(verify(signed(secret), { secret }).kind, 'call');
+      assert.equal(reason(() => verify(signed(many[(i + 1) % many.length]), { secret })), 'signature_mismatch');
+    });
+  }
+  // A kept secret next to a broken one: the broken one is still reported, with its label.
+  assert.equal(verify(signed(SECRET), { secret: SECRET }).kind, 'call');
+  assert.throws(
+    () => verify(signed(SECRET), { secrets: [SECRET, 'not base64!'] }),
+    (e) => e.reason === 'bad_secret' && /secret #2 of 2/.test(e.message) && !e.message.includes('not base64!'),
+  );
+  assert.throws(() => verify(signed(SECRET), { secrets: [SECRET, 42] }), (e) => e.reason === 'bad_secret' && /every secret must be/.test(e.message));
+  // The same text in another string object is the same secret; a different text is not.
+  const copy = SECRET.split('').join('');
+  assert.equal(verify(signed(SECRET), { secret: copy }).kind, 'call');
+  assert.equal(reason(() => verify(signed(SECRET), { secret: NEW_SECRET })), 'signature_mismatch');
+  // Rotation: either secret of the pair, in either order.
+  for (const secrets of [[SECRET, NEW_SECRET], [NEW_SECRET, SECRET]]) {
+    assert.equal(verify(signed(SECRET), { secrets }).kind, 'call');
+    assert.equal(verify(signed(NEW_SECRET), { secrets }).kind, 'call');
+  }
+});
+
 test('the outcome depends on the signature: a positive case with one signature bit flipped fails', () => {
   // Guards the table itself: if verification ignored the signature, this would pass.
   const c = cases.find((x) => x.name.startsWith('call body, lower-case'));
