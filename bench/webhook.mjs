@@ -19,7 +19,7 @@
 // hits every contender alike; each figure is the median over rounds, and the ratio is the median of
 // the per-round ratios. Goal: daily-dialin time <= 2 x node:crypto time.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -45,7 +45,9 @@ function assert(ok, message) {
   if (!ok) throw new Error(message);
 }
 
-const m = args.pkg ? await import(pathToFileURL(join(resolve(args.pkg), 'node.mjs')).href) : await dd();
+// A pkg/ folder from before daily-dialin/webhook existed has the verifier in its root node.mjs.
+const pkgEntry = (dir) => (existsSync(join(dir, 'webhook', 'node.mjs')) ? join(dir, 'webhook', 'node.mjs') : join(dir, 'node.mjs'));
+const m = args.pkg ? await import(pathToFileURL(pkgEntry(resolve(args.pkg))).href) : await dd();
 const OUT = args.out ?? (args.pkg ? null : join(ROOT, 'bench', 'results', 'webhook.json'));
 
 const secret = 'jzoskdBOe2YVqcPi8Bh9S15qmwwdLj9AUWJzhJWmt8g=';
