@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 
 use super::errors::make_error;
 use super::js;
+use crate::request::write_json_str;
 use crate::webhook::{
     self, PreparedSecret, Verified, VerifyInput, WebhookErrorKind, DEFAULT_TOLERANCE_SECONDS,
     MILLISECONDS_THRESHOLD, SIGNATURE_HEADER, TIMESTAMP_HEADER,
@@ -432,31 +433,6 @@ fn tolerance_of(v: &JsValue) -> Result<u64, JsValue> {
     }
 }
 
-/// Appends `s` as a JSON string literal.
-fn push_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    let mut start = 0;
-    let bytes = s.as_bytes();
-    for i in 0..bytes.len() {
-        let b = bytes[i];
-        let escaped = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if escaped.is_empty() {
-            out.push_str(&format!("\\u{b:04x}"));
-        } else {
-            out.push_str(escaped);
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
-}
-
 /// `{ kind: "test" }` or `{ kind: "call", payload }`. A call is written as JSON here and made by
 /// one `JSON.parse`: one string crosses into JS instead of a key and a value per field, and
 /// `JSON.parse` defines own data properties (a `__proto__` SIP header stays a plain key).
@@ -473,22 +449,22 @@ fn verified_to_js(verified: &Verified) -> Result<JsValue, JsValue> {
     let len = call.to.len() + call.from.len() + call.call_id.len() + call.call_domain.len();
     let mut json = String::with_capacity(len + 96);
     json.push_str(r#"{"kind":"call","payload":{"To":"#);
-    push_json_str(&mut json, &call.to);
+    write_json_str(&call.to, &mut json);
     json.push_str(r#","From":"#);
-    push_json_str(&mut json, &call.from);
+    write_json_str(&call.from, &mut json);
     json.push_str(r#","callId":"#);
-    push_json_str(&mut json, &call.call_id);
+    write_json_str(&call.call_id, &mut json);
     json.push_str(r#","callDomain":"#);
-    push_json_str(&mut json, &call.call_domain);
+    write_json_str(&call.call_domain, &mut json);
     if let Some(sip) = &call.sip_headers {
         json.push_str(r#","sipHeaders":{"#);
         for (i, (k, v)) in sip.iter().enumerate() {
             if i > 0 {
                 json.push(',');
             }
-            push_json_str(&mut json, k);
+            write_json_str(k, &mut json);
             json.push(':');
-            push_json_str(&mut json, v);
+            write_json_str(v, &mut json);
         }
         json.push('}');
     }
