@@ -392,17 +392,13 @@ impl Inner {
         props.extend(extra.iter().cloned());
         match fail {
             Fail::Status { status, body, .. } => {
-                let parsed: Option<Value> = serde_json::from_str(body).ok();
-                let error = parsed
-                    .as_ref()
-                    .and_then(|v| v.get("error"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
+                // JSON.parse rather than serde_json: the module then carries no JSON parser.
+                let parsed = js_sys::JSON::parse(body).ok().filter(JsValue::is_object);
+                let error = parsed.as_ref().and_then(|v| get(v, "error").as_string());
                 let info = parsed
                     .as_ref()
-                    .and_then(|v| v.get("info"))
-                    .and_then(Value::as_str)
-                    .map(|s| self.scrub(s, secret));
+                    .and_then(|v| get(v, "info").as_string())
+                    .map(|s| self.scrub(&s, secret));
                 let kind = match (error.as_deref(), status) {
                     (Some("authentication-error"), _) | (None, 401) => "authentication",
                     (Some("authorization-header-error"), _) => "authorization_header",
