@@ -160,7 +160,12 @@ test('(e) plain ESM page (import map, no bundler) with every kind of init() inpu
     }
     for (const mode of Object.keys(CORE_LOADS)) {
       await test(mode, async () => {
-        check(await pageResult(browser, `${server.url}/${mode}.html`), true, 'daily-dialin/core');
+        const page = await pageResult(browser, `${server.url}/${mode}.html`);
+        check(page, true, 'daily-dialin/core');
+        // The page downloads the core module and nothing of the other entries.
+        const wasm = page.requested.filter((p) => p.endsWith('.wasm'));
+        assert.deepEqual(wasm, [CORE_WASM]);
+        assert.deepEqual(page.requested.filter((p) => p.startsWith('/node_modules/') && !p.startsWith('/node_modules/daily-dialin/core/')), ['/node_modules/daily-dialin/errors.js']);
       });
     }
   } finally {

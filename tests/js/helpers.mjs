@@ -139,6 +139,9 @@ export async function pageResult(browser, url) {
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
+  // Every URL the page fetched, for tests of what an entry downloads.
+  const requested = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   try {
     await Promise.race([page.goto(url, { timeout: 0 }), failed]);
     await Promise.race([
@@ -146,7 +149,7 @@ export async function pageResult(browser, url) {
       failed,
     ]);
     const { result, error } = await page.evaluate(() => ({ result: window.__result, error: window.__error }));
-    return { result, error, errors };
+    return { result, error, errors, requested };
   } finally {
     failed.catch(() => {});
     await page.close();
