@@ -11,6 +11,18 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PKG = join(ROOT, 'pkg');
 export const BIN = join(ROOT, 'node_modules', '.bin');
 
+/** The package's exports map keys, in order: the entries, the emulator, the .wasm files, package.json. */
+export const EXPORT_KEYS = [
+  '.',
+  './core',
+  './webhook',
+  './emulator',
+  './daily_dialin_bg.wasm',
+  './core/daily_dialin_core_bg.wasm',
+  './webhook/daily_dialin_webhook_bg.wasm',
+  './package.json',
+];
+
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
