@@ -153,7 +153,7 @@ pkg.version = version;
 // The modules' files and exports come first, in MODULES order; the template's own exports
 // (./package.json) stay last.
 pkg.files = [...moduleFiles, ...pkg.files];
-const { '.': _templateDot, ...templateExports } = pkg.exports ?? {};
+const templateExports = pkg.exports ?? {};
 const subpaths = Object.fromEntries(Object.entries(moduleExports).filter(([k]) => !k.endsWith('.wasm')));
 const wasmPaths = Object.fromEntries(Object.entries(moduleExports).filter(([k]) => k.endsWith('.wasm')));
 pkg.exports = { ...subpaths, ...wasmPaths, ...templateExports };
