@@ -430,26 +430,7 @@ mod json_scan {
             self.ws();
             match self.peek().ok_or(NotJson)? {
                 b'{' => self.object(place, depth),
-                b'[' => {
-                    self.i += 1;
-                    self.ws();
-                    if self.peek() == Some(b']') {
-                        self.i += 1;
-                        return Ok(());
-                    }
-                    loop {
-                        self.value(Place::Other, depth + 1)?;
-                        self.ws();
-                        match self.peek() {
-                            Some(b',') => self.i += 1,
-                            Some(b']') => {
-                                self.i += 1;
-                                return Ok(());
-                            }
-                            _ => return Err(NotJson),
-                        }
-                    }
-                }
+                b'[' => self.array(depth),
                 b'"' => self.string(None),
                 b't' => self.literal(b"true"),
                 b'f' => self.literal(b"false"),
@@ -458,11 +439,47 @@ mod json_scan {
             }
         }
 
-        fn object(&mut self, place: Place, depth: usize) -> Result<(), NotJson> {
-            self.eat(b'{')?;
+        /// Moves past `open` and, when the container is empty, past `close` too; true if it was.
+        fn open(&mut self, open: u8, close: u8) -> Result<bool, NotJson> {
+            self.eat(open)?;
             self.ws();
-            if self.peek() == Some(b'}') {
+            let empty = self.peek() == Some(close);
+            if empty {
                 self.i += 1;
+            }
+            Ok(empty)
+        }
+
+        /// After an item: moves past `,` (false: more items follow) or `close` (true: done).
+        fn item_end(&mut self, close: u8) -> Result<bool, NotJson> {
+            self.ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.i += 1;
+                    Ok(false)
+                }
+                Some(b) if b == close => {
+                    self.i += 1;
+                    Ok(true)
+                }
+                _ => Err(NotJson),
+            }
+        }
+
+        fn array(&mut self, depth: usize) -> Result<(), NotJson> {
+            if self.open(b'[', b']')? {
+                return Ok(());
+            }
+            loop {
+                self.value(Place::Other, depth + 1)?;
+                if self.item_end(b']')? {
+                    return Ok(());
+                }
+            }
+        }
+
+        fn object(&mut self, place: Place, depth: usize) -> Result<(), NotJson> {
+            if self.open(b'{', b'}')? {
                 return Ok(());
             }
             loop {
@@ -481,14 +498,8 @@ mod json_scan {
                 if place != Place::Other && key == "hmac" {
                     self.secrets.push((start, self.i));
                 }
-                self.ws();
-                match self.peek() {
-                    Some(b',') => self.i += 1,
-                    Some(b'}') => {
-                        self.i += 1;
-                        return Ok(());
-                    }
-                    _ => return Err(NotJson),
+                if self.item_end(b'}')? {
+                    return Ok(());
                 }
             }
         }
