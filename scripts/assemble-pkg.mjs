@@ -83,28 +83,26 @@ let wasmModule, wasmInstance, wasm = __notInitialised;`,
 
   // --- Node: glue + footer, one file per module system ---
   const footerDts = read(template, 'node-footer.d.ts');
-  put(
-    'node.mjs',
-    selfTypes(read(glueDir('experimental-nodejs-module'), `${base}.js`), 'node.d.mts', 'node ESM glue') +
-      rel(read(template, 'node-footer.mjs'), "'./errors.js'", `'${up}errors.js'`, 2, 'node-footer.mjs'),
-  );
-  put(
-    'node.d.mts',
-    noDispose(read(glueDir('experimental-nodejs-module'), `${base}.d.ts`)) +
-      replaceExactly(footerDts, './ERRORS_MODULE', `${up}errors.js`, 1, what('node-footer.d.ts')),
-  );
-  put(
-    'node.cjs',
-    selfTypes(read(glueDir('nodejs'), `${base}.js`), 'node.d.cts', 'node CJS glue') +
-      rel(read(template, 'node-footer.cjs'), "'./errors.cjs'", `'${up}errors.cjs'`, 1, 'node-footer.cjs'),
-  );
-  put(
-    'node.d.cts',
-    noDispose(read(glueDir('nodejs'), `${base}.d.ts`)) +
-      replaceExactly(footerDts, './ERRORS_MODULE', `${up}errors.cjs`, 1, what('node-footer.d.ts')),
-  );
+  const systems = [
+    // [wasm-bindgen target, file extension, errors module, its uses in the footer]
+    ['experimental-nodejs-module', 'mjs', 'errors.js', 2],
+    ['nodejs', 'cjs', 'errors.cjs', 1],
+  ];
+  for (const [target, ext, errors, uses] of systems) {
+    const dts = `node.d.${ext.replace('js', 'ts')}`;
+    const footer = `node-footer.${ext}`;
+    put(
+      `node.${ext}`,
+      selfTypes(read(glueDir(target), `${base}.js`), dts, `node ${ext} glue`) +
+        rel(read(template, footer), `'./${errors}'`, `'${up}${errors}'`, uses, footer),
+    );
+    put(
+      dts,
+      noDispose(read(glueDir(target), `${base}.d.ts`)) +
+        replaceExactly(footerDts, './ERRORS_MODULE', `${up}${errors}`, 1, what('node-footer.d.ts')),
+    );
+  }
   // The three glues share one .wasm, which scripts/build-pkg has optimised into <bindgen>/<base>/.
-  mkdirSync(join(out, sub), { recursive: true });
   copyFileSync(join(bindgen, base, wasmFile), join(out, sub, wasmFile));
   written.push(sub + wasmFile);
   return written;
