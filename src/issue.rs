@@ -1,5 +1,9 @@
 //! Validation issues: every problem carries a path, a stable code, a severity and a message.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use crate::ts as tsify;
 use serde::Serialize;
 use tsify::Tsify;
 

@@ -2,7 +2,35 @@
 //! and verify the pinless dial-in webhook.
 //!
 //! The pure core (everything except `wasm`) has no I/O and is tested natively with `cargo test`.
+//!
+//! The `daily-dialin/core` module (feature `core` alone) is built `no_std` for wasm32: with std,
+//! every module carries std's panic machinery, which formats panic messages (Debug impls, source
+//! paths, Unicode tables) even though the release profile aborts on panic. Without it a panic is
+//! a plain trap, as it is in the std modules after the message is formatted. Natively, and in
+//! every other module, the crate has std.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
+extern crate alloc;
+
+/// What std's prelude gives and a `no_std` build must import: `use crate::prelude::*;`.
+#[allow(unused_imports)]
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
+    pub use alloc::format;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
+/// A panic in the `no_std` module: trap, as the std modules do once they have formatted the message.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+#[cfg(any(feature = "std", not(target_arch = "wasm32")))]
 pub mod emulator;
 
 // The allocator of the wasm modules (single-threaded: no atomics): talc instead of Rust's default
@@ -15,7 +43,9 @@ pub mod issue;
 pub mod model;
 pub mod phone;
 pub mod request;
+#[cfg(any(feature = "std", not(target_arch = "wasm32")))]
 pub mod retry;
+pub mod ts;
 pub mod urls;
 pub mod validate;
 #[cfg(target_arch = "wasm32")]

@@ -3,6 +3,10 @@
 //! Request types are strict about what they describe; response types are lenient: unknown keys in
 //! a response are ignored, never fatal (daily-api.md A1).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use crate::ts as tsify;
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 
@@ -234,8 +238,8 @@ pub struct HttpRequest {
 }
 
 /// Debug output never shows the API key.
-impl std::fmt::Debug for HttpRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)
@@ -248,8 +252,8 @@ impl std::fmt::Debug for HttpRequest {
     }
 }
 
-impl std::fmt::Debug for RequestHeaders {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for RequestHeaders {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RequestHeaders")
             .field("authorization", &"Bearer ***")
             .field("content_type", &self.content_type)

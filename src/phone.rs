@@ -1,6 +1,9 @@
 //! E.164 phone-number checks (rule R3): `+`, 7 to 15 digits, first digit 1-9, and an assigned ITU
 //! country calling code. No per-country metadata is shipped (see README: size and staleness).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// Assigned ITU-T E.164 country calling codes (1, 2 and 3 digits), including the international
 /// networks and global services (800, 808, 870, 878, 881-883, 888, 979).
 const COUNTRY_CODES: &[u16] = &[

@@ -1,5 +1,8 @@
 //! Request building with no I/O: method, absolute URL, headers and the exact JSON body.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use crate::issue::{has_errors, Issue};
@@ -19,8 +22,8 @@ pub struct RequestOptions {
     pub allow_private_urls: bool,
 }
 
-impl std::fmt::Debug for RequestOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RequestOptions")
             .field("api_key", &"***")
             .field("base_url", &self.base_url)
@@ -47,6 +50,12 @@ pub struct Built {
 /// Why a request was not built: every issue found (at least one is an error).
 pub type Refused = Vec<Issue>;
 
+/// Appends `b` as two hex digits from `digits` (no formatting machinery in the wasm modules).
+fn push_hex(out: &mut String, digits: &[u8; 16], b: u8) {
+    out.push(char::from(digits[usize::from(b >> 4)]));
+    out.push(char::from(digits[usize::from(b & 15)]));
+}
+
 /// Percent-encodes everything except RFC 3986 unreserved characters.
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -54,7 +63,8 @@ pub fn percent_encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            push_hex(&mut out, b"0123456789ABCDEF", b);
         }
     }
     out
@@ -127,7 +137,9 @@ fn ordered_body(m: &Map<String, Value>) -> String {
     out
 }
 
-/// Appends `s` as a JSON string, escaped as serde_json escapes it.
+/// Appends `s` as a JSON string, escaped as serde_json escapes it. (Here and in `redact_body`
+/// the cut points are always char boundaries; `get` instead of slicing keeps std's slice-panic
+/// message code out of the wasm modules.)
 pub fn write_json_str(s: &str, out: &mut String) {
     out.push('"');
     let mut run = 0;
@@ -143,18 +155,16 @@ pub fn write_json_str(s: &str, out: &mut String) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&s[run..i]);
+        out.push_str(s.get(run..i).unwrap_or_default());
         if esc.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
             out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+            push_hex(out, b"0123456789abcdef", b);
         } else {
             out.push_str(esc);
         }
         run = i + 1;
     }
-    out.push_str(&s[run..]);
+    out.push_str(s.get(run..).unwrap_or_default());
     out.push('"');
 }
 
@@ -291,28 +301,37 @@ pub fn build_delete(id: &str, opts: &RequestOptions) -> Result<Built, Refused> {
     by_id("DELETE", id, opts)
 }
 
-/// The query string (without `?`) of a valid list query, parameters in a fixed order.
+/// The query string (without `?`) of a valid list query, parameters in a fixed order. (Written
+/// into one string: `[..].join` would add std's generic joiner to the wasm modules.)
 pub fn list_query_string(query: &Value) -> String {
+    let mut out = String::new();
     let Some(m) = query.as_object() else {
-        return String::new();
+        return out;
     };
-    LIST_PARAMS
-        .iter()
-        .filter_map(|k| {
-            let text = match m.get(*k)? {
-                Value::String(s) => s.clone(),
-                Value::Array(items) => items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(","),
-                Value::Number(n) => integer_text(n),
-                _ => return None,
-            };
-            Some(format!("{k}={}", percent_encode(&text)))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    for k in LIST_PARAMS {
+        let text = match m.get(k) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Array(items)) => {
+                let mut list = String::new();
+                for (i, item) in items.iter().filter_map(Value::as_str).enumerate() {
+                    if i > 0 {
+                        list.push(',');
+                    }
+                    list.push_str(item);
+                }
+                list
+            }
+            Some(Value::Number(n)) => integer_text(n),
+            _ => continue,
+        };
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(&percent_encode(&text));
+    }
+    out
 }
 
 /// `GET /domain-dialin-config?…`.
@@ -344,21 +363,25 @@ pub fn redact_body(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut at = 0;
     for &(start, end) in &scan.secrets {
-        out.push_str(&body[at..start]);
+        out.push_str(body.get(at..start).unwrap_or_default());
         out.push_str("\"***\"");
         at = end;
     }
-    out.push_str(&body[at..]);
+    out.push_str(body.get(at..).unwrap_or_default());
     out
 }
 
 /// A small JSON checker (RFC 8259) that finds the spans of `hmac` values: `redact_body` needs
 /// only that, and a full parser would cost the browser module several kilobytes.
 mod json_scan {
+    #[allow(unused_imports)]
+    use crate::prelude::*;
+
     /// Deepest nesting accepted; deeper input is treated as not JSON (as serde_json does at 128).
     const MAX_DEPTH: usize = 128;
 
     pub struct Scan<'a> {
+        text: &'a str,
         s: &'a [u8],
         i: usize,
         /// Byte spans of the values to redact, in order.
@@ -378,6 +401,7 @@ mod json_scan {
     impl<'a> Scan<'a> {
         pub fn new(text: &'a str) -> Self {
             Scan {
+                text,
                 s: text.as_bytes(),
                 i: 0,
                 secrets: Vec::new(),
@@ -514,9 +538,7 @@ mod json_scan {
                     b'"' | b'\\' => {
                         if let Some(d) = decoded.as_deref_mut() {
                             // Runs between escapes are whole UTF-8 sequences of a &str.
-                            d.push_str(
-                                std::str::from_utf8(&self.s[run..self.i]).map_err(|_| NotJson)?,
-                            );
+                            d.push_str(self.text.get(run..self.i).ok_or(NotJson)?);
                         }
                         self.i += 1;
                         if b == b'"' {
@@ -612,7 +634,7 @@ pub fn to_curl(req: &HttpRequest) -> String {
     for (i, p) in parts.iter().enumerate() {
         if i == 0 {
             out.push_str(p);
-        } else if p.starts_with('\'') && p.contains(": ") {
+        } else if p.starts_with('\'') && p.as_bytes().windows(2).any(|w| w == b": ") {
             out.push_str(" \\\n  -H ");
             out.push_str(p);
         } else {

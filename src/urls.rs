@@ -3,6 +3,9 @@
 //! Hand-written rather than the `url` crate: we only need scheme, host and path, and `url` brings
 //! IDNA tables that would multiply the size of the WASM module.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// The parts of an absolute http(s) URL that the rules look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedUrl<'a> {
@@ -37,12 +40,23 @@ impl UrlError {
     }
 }
 
+/// `s.rsplit_once(b)` for an ASCII byte `b`, by bytes (std's char searcher is larger code).
+pub fn rsplit_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().rposition(|c| c == b)?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
 /// Parses an absolute `http://` or `https://` URL with a host.
 pub fn parse(s: &str) -> Result<ParsedUrl<'_>, UrlError> {
     if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(UrlError::Whitespace);
     }
-    let Some((scheme, rest)) = s.split_once("://") else {
+    // By bytes, and with `get` rather than slicing: std's substring search and a failed slice
+    // bring panic-message code into the wasm modules.
+    let Some(at) = s.as_bytes().windows(3).position(|w| w == b"://") else {
+        return Err(UrlError::NotAbsolute);
+    };
+    let (Some(scheme), Some(rest)) = (s.get(..at), s.get(at + 3..)) else {
         return Err(UrlError::NotAbsolute);
     };
     let https = match scheme.to_ascii_lowercase().as_str() {
@@ -51,11 +65,11 @@ pub fn parse(s: &str) -> Result<ParsedUrl<'_>, UrlError> {
         _ => return Err(UrlError::BadScheme),
     };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
+    let (authority, tail) = rest.split_at_checked(end).unwrap_or((rest, ""));
     let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
-    let path = &tail[..path_end];
+    let path = tail.get(..path_end).unwrap_or(tail);
     // Drop userinfo; the host is after the last '@'.
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host_port = rsplit_byte(authority, b'@').map_or(authority, |(_, h)| h);
     let (host, port) = if let Some(inner) = host_port.strip_prefix('[') {
         let Some((h, after)) = inner.split_once(']') else {
             return Err(UrlError::BadHost);
@@ -73,7 +87,7 @@ pub fn parse(s: &str) -> Result<ParsedUrl<'_>, UrlError> {
         };
         (h, port)
     } else {
-        match host_port.rsplit_once(':') {
+        match rsplit_byte(host_port, b':') {
             Some((h, p)) => (h, Some(p)),
             None => (host_port, None),
         }

@@ -2,6 +2,9 @@
 //!
 //! Every validator reports all issues at once; none of them panics on any input.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use base64::Engine;
 use serde_json::{Map, Value};
 
@@ -92,8 +95,18 @@ pub fn number_text(n: f64) -> String {
         return "a very large number".to_string();
     }
     let sign = if n < 0.0 { "-" } else { "" };
-    let scaled = (n.abs() * 1e6).round() as u64;
-    let (int, frac) = (scaled / 1_000_000, scaled % 1_000_000);
+    // Whole and millionths apart, so that no step leaves u64 (1e15 * 1e6 would); rounded half
+    // away from zero by hand (`f64::round` is not in `core`). Both subtractions are exact.
+    let x = n.abs();
+    let mut int = x as u64;
+    let scaled = (x - int as f64) * 1e6;
+    let mut frac = scaled as u64;
+    if scaled - frac as f64 >= 0.5 {
+        frac += 1;
+    }
+    if frac == 1_000_000 {
+        (int, frac) = (int + 1, 0);
+    }
     if frac == 0 {
         return format!("{sign}{int}");
     }
@@ -102,6 +115,12 @@ pub fn number_text(n: f64) -> String {
         digits.pop();
     }
     format!("{sign}{int}.{digits}")
+}
+
+/// Whether `n` is a whole number in the safe-integer range (±(2^53 - 1)); `f64::fract` is not in
+/// `core`.
+pub fn is_whole(n: f64) -> bool {
+    n.abs() <= 9_007_199_254_740_991.0 && (n as i64) as f64 == n
 }
 
 fn join(parent: &str, key: &str) -> String {
@@ -154,7 +173,7 @@ fn snake(s: &str) -> String {
 
 /// The known name closest to `key`, when it is close enough to be a likely typo.
 pub fn suggest_field<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    if key.chars().count() > 64 {
+    if key.chars().nth(64).is_some() {
         return None;
     }
     let norm = snake(key);
@@ -185,13 +204,22 @@ fn unknown_field(path: &str, key: &str, known: &[&str]) -> Issue {
             "unknown field {path}; did you mean {}?",
             join(parent_of(path), s)
         ),
-        (None, None) => format!("unknown field {path}; known fields: {}", known.join(", ")),
+        (None, None) => {
+            let mut m = format!("unknown field {path}; known fields: ");
+            for (i, k) in known.iter().enumerate() {
+                if i > 0 {
+                    m.push_str(", ");
+                }
+                m.push_str(k);
+            }
+            m
+        }
     };
     Issue::error(path, code::UNKNOWN_FIELD, message)
 }
 
 fn parent_of(path: &str) -> &str {
-    path.rsplit_once('.').map_or("", |(p, _)| p)
+    urls::rsplit_byte(path, b'.').map_or("", |(p, _)| p)
 }
 
 fn check_string<'v>(path: &str, v: &'v Value, out: &mut Vec<Issue>) -> Option<&'v str> {
@@ -540,7 +568,7 @@ pub fn validate_list_query(query: &Value) -> Vec<Issue> {
     for (k, v) in m {
         match k.as_str() {
             "limit" => match v.as_f64() {
-                Some(n) if n.fract() == 0.0 && (1.0..=100.0).contains(&n) => {}
+                Some(n) if is_whole(n) && (1.0..=100.0).contains(&n) => {}
                 Some(n) => out.push(Issue::error(
                     "limit",
                     code::OUT_OF_RANGE,

@@ -10,6 +10,9 @@
 //! `undefined` as an object property counts as absent, as it does for `JSON.stringify` and for
 //! TypeScript optional properties (`{ hmac: maybeSecret }`).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::{Map, Number, Value};
 use wasm_bindgen::prelude::*;
 
@@ -281,7 +284,7 @@ impl Conv {
             return None;
         }
         // Whole numbers in the safe-integer range read as integers (`3`, not `3.0`).
-        let number = if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 {
+        let number = if crate::validate::is_whole(n) {
             Number::from(n as i64)
         } else {
             Number::from_f64(n)?

@@ -2,6 +2,9 @@
 //! and `toCurl`. No rules live here: each export reads its JS arguments, calls the core and turns
 //! the answer into a plain JS object or a thrown `ValidationError`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 use serde_json::Value;
@@ -241,7 +244,7 @@ fn field<'v>(
 
 /// Reads an `HttpRequest` back from JS (for `toCurl`), reporting wrong shapes as issues.
 fn read_request(read: &mut Converted) -> Option<HttpRequest> {
-    let value = std::mem::take(&mut read.value);
+    let value = ::core::mem::take(&mut read.value);
     let Value::Object(m) = value else {
         read.issues.push(Issue::error(
             "",

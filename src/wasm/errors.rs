@@ -8,30 +8,39 @@
 //! exports directly, or an entry that forgot), the error is a plain `Error` whose `name` is the
 //! class name, with the same props.
 
-use std::cell::RefCell;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
 use super::js;
 
-thread_local! {
-    static CLASSES: RefCell<Option<JsValue>> = const { RefCell::new(None) };
-}
+/// The registered classes. A plain `static` rather than `thread_local!` (which the `no_std`
+/// core module does not have).
+static CLASSES: Classes = Classes(RefCell::new(None));
+
+struct Classes(RefCell<Option<JsValue>>);
+
+// SAFETY: the wasm modules are built without the `atomics` target feature, so they have one
+// thread and `CLASSES` is never reached from two at once (the same premise as the allocator's
+// cfg in lib.rs). Fails to build where that premise does not hold.
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Sync for Classes {}
 
 /// Stores the error classes (an object mapping class names to constructors). Called by the package
 /// entries right after the module is instantiated; not part of the public API.
 #[wasm_bindgen(js_name = __registerErrorClasses, skip_typescript)]
 pub fn register_error_classes(classes: JsValue) {
     let classes = (classes.is_object() || classes.is_function()).then_some(classes);
-    CLASSES.with(|c| {
-        if let Ok(mut slot) = c.try_borrow_mut() {
-            *slot = classes;
-        }
-    });
+    if let Ok(mut slot) = CLASSES.0.try_borrow_mut() {
+        *slot = classes;
+    }
 }
 
 fn registered(class: &str) -> Option<JsValue> {
-    let classes = CLASSES.with(|c| c.try_borrow().ok().and_then(|s| s.clone()))?;
+    let classes = CLASSES.0.try_borrow().ok().and_then(|s| s.clone())?;
     js::get(&classes, &JsValue::from_str(class))
         .ok()
         .filter(JsValue::is_function)

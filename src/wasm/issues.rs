@@ -1,5 +1,8 @@
 //! Issues as JS values: the `issues` of a report and the thrown `ValidationError`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 use super::errors::make_error;

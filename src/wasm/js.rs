@@ -2,6 +2,9 @@
 //! trap or constructor becomes an `Err` instead of an exception unwinding through wasm frames
 //! (which would skip destructors and leave the shadow stack pointer behind).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

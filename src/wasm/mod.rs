@@ -3,7 +3,6 @@
 //! and turns its answers into plain JS objects or thrown error classes ([`errors`]).
 //!
 //! Every export is total: whatever JS passes, it returns or throws an `Error`; it never traps.
-
 //!
 //! One crate, several modules: each npm entry is its own `.wasm`, built with the features it
 //! exports (see `scripts/build-pkg`), so that a browser downloads only what it uses:
@@ -11,6 +10,9 @@
 //! - `core` + `client`: the above and `DailyDialinClient` (`daily-dialin`);
 //! - `webhook`: `verifyPinlessWebhook`, `signPinlessWebhook`, `generateHmacSecret` (`daily-dialin/webhook`);
 //! - `emulator`: the emulator core (`daily-dialin/emulator`, Node only).
+
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 #[cfg(feature = "client")]
 pub mod client;
@@ -28,6 +30,7 @@ pub mod random;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 
+use crate::ts as tsify;
 use serde::Serialize;
 use tsify::Tsify;
 

@@ -3,6 +3,9 @@
 //! Unknown option keys are ignored (other entry points share these bags). Wrongly typed options
 //! become issues at the option's name, like the core's `apiKey` / `baseUrl` issues.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
 
@@ -24,7 +27,7 @@ fn bag(opts: &JsValue, what: &str) -> (Map<String, Value>, Converted) {
     let mut conv = to_json(opts, "");
     // The root of the option bag is not the root of the body: keep the body's root issues.
     conv.dropped.retain(|p| !p.is_empty());
-    let map = match std::mem::take(&mut conv.value) {
+    let map = match ::core::mem::take(&mut conv.value) {
         Value::Object(m) => m,
         Value::Null => Map::new(),
         _ => {

@@ -2,12 +2,13 @@
 //! every module (the browser modules need a fresh `hmac` for the create form; the emulator needs
 //! ids and secrets).
 
-use js_sys::{Function, Uint8Array};
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::errors::make_error;
-use super::js;
 
 /// A fresh secret for `hmac`: base64 of 32 bytes from `crypto.getRandomValues`.
 #[cfg(any(feature = "core", feature = "webhook"))]
@@ -24,22 +25,26 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
     Ok(out)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `crypto.getRandomValues(buf)`, looked up when called: a runtime without `crypto` throws
+    /// a ReferenceError, which `catch` turns into an `Err`. (Named directly rather than found
+    /// through `js_sys::global()`, whose four global lookups are ~1 KB of the small modules.)
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
+    fn get_random_values(buf: &Uint8Array) -> Result<JsValue, JsValue>;
+}
+
 /// Fills `out` from `crypto.getRandomValues` (at most 65536 bytes at a time, as the API allows).
 pub fn fill_random(out: &mut [u8]) -> Result<(), JsValue> {
-    let read = |r: Result<JsValue, JsValue>| r.unwrap_or(JsValue::UNDEFINED);
-    let crypto = read(js::get(&js_sys::global(), &"crypto".into()));
-    let f: Function = read(js::get(&crypto, &"getRandomValues".into()))
-        .dyn_into()
-        .map_err(|_| {
+    for chunk in out.chunks_mut(65536) {
+        let buf = Uint8Array::new_with_length(chunk.len() as u32);
+        get_random_values(&buf).map_err(|_| {
             make_error(
                 "DailyDialinError",
                 "crypto.getRandomValues is not available in this runtime",
                 &[],
             )
         })?;
-    for chunk in out.chunks_mut(65536) {
-        let buf = Uint8Array::new_with_length(chunk.len() as u32);
-        f.call1(&crypto, &buf)?;
         buf.copy_to(chunk);
     }
     Ok(())
