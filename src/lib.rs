@@ -45,6 +45,7 @@ pub mod phone;
 pub mod request;
 #[cfg(any(feature = "std", not(target_arch = "wasm32")))]
 pub mod retry;
+pub mod text;
 pub mod ts;
 pub mod urls;
 pub mod validate;

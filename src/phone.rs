@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text::cat;
 
 /// Assigned ITU-T E.164 country calling codes (1, 2 and 3 digits), including the international
 /// networks and global services (800, 808, 870, 878, 881-883, 888, 979).
@@ -78,13 +79,13 @@ pub fn suggest(s: &str) -> Option<String> {
         }
     }
     let candidate = if trimmed.starts_with('+') {
-        format!("+{digits}")
+        cat!("+", digits)
     } else if let Some(rest) = digits.strip_prefix("00") {
-        format!("+{rest}")
+        cat!("+", rest)
     } else if digits.len() == 10 && !digits.starts_with('0') && !digits.starts_with('1') {
-        format!("+1{digits}")
+        cat!("+1", digits)
     } else if digits.len() == 11 && digits.starts_with('1') {
-        format!("+{digits}")
+        cat!("+", digits)
     } else {
         return None;
     };
@@ -100,15 +101,15 @@ pub fn explain(s: &str, err: &PhoneError) -> String {
         PhoneError::LeadingZero => {
             "cannot start with 0 after the + (no country code starts with 0)".to_string()
         }
-        PhoneError::TooShort(n) => format!("has {n} digits; E.164 numbers have 7 to 15"),
-        PhoneError::TooLong(n) => format!("has {n} digits; E.164 numbers have at most 15"),
+        PhoneError::TooShort(n) => cat!("has ", n, " digits; E.164 numbers have 7 to 15"),
+        PhoneError::TooLong(n) => cat!("has ", n, " digits; E.164 numbers have at most 15"),
         PhoneError::UnknownCountryCode => {
             "does not start with an assigned country calling code".to_string()
         }
     };
-    let mut msg = format!("phone number {base}; use E.164, e.g. +12095551234");
+    let mut msg = cat!("phone number ", base, "; use E.164, e.g. +12095551234");
     if let Some(fix) = suggest(s) {
-        msg = format!("phone number {base}; did you mean {fix}?");
+        msg = cat!("phone number ", base, "; did you mean ", fix, "?");
         if !s.trim_start().starts_with('+') && !s.trim_start().starts_with("00") {
             msg.push_str(" (read as a North American number; add the country code if it is not)");
         }

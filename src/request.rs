@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text::cat;
 
 use serde_json::{Map, Value};
 
@@ -97,9 +98,10 @@ fn base_and_auth(opts: &RequestOptions, out: &mut Vec<Issue>) -> Option<(String,
         Err(e) => out.push(Issue::error(
             "baseUrl",
             code::INVALID_URL,
-            format!(
-                "baseUrl {} (Node has no relative URLs: give e.g. https://api.daily.co/v1)",
-                e.describe()
+            cat!(
+                "baseUrl ",
+                e.describe(),
+                " (Node has no relative URLs: give e.g. https://api.daily.co/v1)"
             ),
         )),
         Ok(_) if base.contains(['?', '#']) => out.push(Issue::error(
@@ -109,7 +111,7 @@ fn base_and_auth(opts: &RequestOptions, out: &mut Vec<Issue>) -> Option<(String,
         )),
         Ok(_) => {}
     }
-    (!has_errors(out)).then(|| (base.to_string(), format!("Bearer {key}")))
+    (!has_errors(out)).then(|| (base.to_string(), cat!("Bearer ", key)))
 }
 
 fn split(issues: Vec<Issue>) -> Result<Vec<Issue>, Refused> {
@@ -205,9 +207,9 @@ fn write_json(v: &Value, out: &mut String) {
 /// An integer's decimal text; a number with a fraction gives its integer part.
 fn integer_text(n: &serde_json::Number) -> String {
     match (n.as_i64(), n.as_u64()) {
-        (Some(i), _) => i.to_string(),
-        (None, Some(u)) => u.to_string(),
-        _ => (n.as_f64().unwrap_or(0.0) as i64).to_string(),
+        (Some(i), _) => cat!(i),
+        (None, Some(u)) => cat!(u),
+        _ => cat!(n.as_f64().unwrap_or(0.0) as i64),
     }
 }
 
@@ -237,7 +239,7 @@ pub fn build_create(body: &Value, opts: &RequestOptions) -> Result<Built, Refuse
     Ok(Built {
         request: request(
             "POST",
-            format!("{base}/{RESOURCE}"),
+            cat!(base, "/", RESOURCE),
             auth,
             Some(ordered_body(m)),
         ),
@@ -266,7 +268,7 @@ pub fn build_update(
     Ok(Built {
         request: request(
             "PUT",
-            format!("{base}/{RESOURCE}/{}", percent_encode(id)),
+            cat!(base, "/", RESOURCE, "/", percent_encode(id)),
             auth,
             Some(ordered_body(m)),
         ),
@@ -283,7 +285,7 @@ fn by_id(method: &str, id: &str, opts: &RequestOptions) -> Result<Built, Refused
     Ok(Built {
         request: request(
             method,
-            format!("{base}/{RESOURCE}/{}", percent_encode(id)),
+            cat!(base, "/", RESOURCE, "/", percent_encode(id)),
             auth,
             None,
         ),
@@ -342,9 +344,9 @@ pub fn build_list(query: &Value, opts: &RequestOptions) -> Result<Built, Refused
     let (base, auth) = target.ok_or_else(Vec::new)?;
     let qs = list_query_string(query);
     let url = if qs.is_empty() {
-        format!("{base}/{RESOURCE}")
+        cat!(base, "/", RESOURCE)
     } else {
-        format!("{base}/{RESOURCE}?{qs}")
+        cat!(base, "/", RESOURCE, "?", qs)
     };
     Ok(Built {
         request: request("GET", url, auth, None),
@@ -616,19 +618,27 @@ mod json_scan {
 }
 
 fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
+    let mut out = String::from("'");
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("'\\''"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
 /// A curl command for `req` with the API key shown as `***` and any `hmac` redacted.
 pub fn to_curl(req: &HttpRequest) -> String {
     let mut parts = vec!["curl".to_string()];
     if req.method != "GET" {
-        parts.push(format!("-X {}", req.method));
+        parts.push(cat!("-X ", req.method));
     }
     parts.push(shell_quote(&req.url));
     parts.push(shell_quote("Authorization: Bearer ***"));
     if let Some(ct) = &req.headers.content_type {
-        parts.push(shell_quote(&format!("Content-Type: {ct}")));
+        parts.push(shell_quote(&cat!("Content-Type: ", ct)));
     }
     let mut out = String::new();
     for (i, p) in parts.iter().enumerate() {

@@ -4,8 +4,10 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text::{self, cat};
 
 use base64::Engine;
+
 use serde_json::{Map, Value};
 
 use crate::issue::Issue;
@@ -107,14 +109,14 @@ pub fn number_text(n: f64) -> String {
     if frac == 1_000_000 {
         (int, frac) = (int + 1, 0);
     }
-    if frac == 0 {
-        return format!("{sign}{int}");
+    let mut out = cat!(sign, int);
+    if frac != 0 {
+        let mut digits = String::new();
+        text::push_uint(&mut digits, frac, 6);
+        out.push('.');
+        out.push_str(digits.trim_end_matches('0'));
     }
-    let mut digits = format!("{frac:06}");
-    while digits.ends_with('0') {
-        digits.pop();
-    }
-    format!("{sign}{int}.{digits}")
+    out
 }
 
 /// Whether `n` is a whole number in the safe-integer range (±(2^53 - 1)); `f64::fract` is not in
@@ -127,7 +129,7 @@ fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
         key.to_string()
     } else {
-        format!("{parent}.{key}")
+        cat!(parent, ".", key)
     }
 }
 
@@ -140,7 +142,7 @@ fn wrong_type(path: &str, expected: &str, v: &Value) -> Issue {
     Issue::error(
         path,
         code::INVALID_TYPE,
-        format!("{path} must be {expected}, not {}{hint}", type_name(v)),
+        cat!(path, " must be ", expected, ", not ", type_name(v), hint),
     )
 }
 
@@ -166,9 +168,18 @@ fn snake(s: &str) -> String {
         if c.is_ascii_uppercase() && i > 0 && !out.ends_with('_') {
             out.push('_');
         }
-        out.push(c.to_ascii_lowercase());
+        out.push(match c {
+            '-' | ' ' => '_',
+            c => c.to_ascii_lowercase(),
+        });
     }
-    out.replace(['-', ' '], "_")
+    out
+}
+
+/// `a == b` ignoring underscores (`roomcreationapi` matches `room_creation_api`).
+fn same_without_underscores(a: &str, b: &str) -> bool {
+    let letters = |s: &str| s.bytes().filter(|b| *b != b'_').collect::<Vec<u8>>();
+    letters(a) == letters(b)
 }
 
 /// The known name closest to `key`, when it is close enough to be a likely typo.
@@ -179,7 +190,7 @@ pub fn suggest_field<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let norm = snake(key);
     if let Some(k) = known
         .iter()
-        .find(|k| **k == norm || k.replace('_', "") == norm.replace('_', ""))
+        .find(|k| **k == norm || same_without_underscores(k, &norm))
     {
         return Some(k);
     }
@@ -200,12 +211,15 @@ fn unknown_field(path: &str, key: &str, known: &[&str]) -> Issue {
     };
     let message = match (special, suggest_field(key, known)) {
         (Some(m), _) => m.to_string(),
-        (None, Some(s)) => format!(
-            "unknown field {path}; did you mean {}?",
-            join(parent_of(path), s)
+        (None, Some(s)) => cat!(
+            "unknown field ",
+            path,
+            "; did you mean ",
+            join(parent_of(path), s),
+            "?"
         ),
         (None, None) => {
-            let mut m = format!("unknown field {path}; known fields: ");
+            let mut m = cat!("unknown field ", path, "; known fields: ");
             for (i, k) in known.iter().enumerate() {
                 if i > 0 {
                     m.push_str(", ");
@@ -241,15 +255,17 @@ fn check_text(path: &str, v: &Value, out: &mut Vec<Issue>) {
         out.push(Issue::error(
             path,
             code::EMPTY,
-            format!("{path} must not be empty or blank"),
+            cat!(path, " must not be empty or blank"),
         ));
     } else if let Some(c) = s.chars().find(|c| c.is_control()) {
         out.push(Issue::error(
             path,
             code::INVALID_CHARS,
-            format!(
-                "{path} contains the control character U+{:04X}; remove it",
-                c as u32
+            cat!(
+                path,
+                " contains the control character U+",
+                text::hex4(c as u32),
+                "; remove it"
             ),
         ));
     }
@@ -264,7 +280,7 @@ fn check_phone(path: &str, v: &Value, out: &mut Vec<Issue>) {
         out.push(Issue::error(
             path,
             code::INVALID_PHONE_NUMBER,
-            format!("{path}: {}", phone::explain(s, &e)),
+            cat!(path, ": ", phone::explain(s, &e)),
         ));
     }
 }
@@ -280,7 +296,7 @@ fn check_url(path: &str, v: &Value, opts: &Options, mp3: bool, out: &mut Vec<Iss
             out.push(Issue::error(
                 path,
                 code::INVALID_URL,
-                format!("{path} {}", e.describe()),
+                cat!(path, " ", e.describe()),
             ));
             return;
         }
@@ -290,10 +306,7 @@ fn check_url(path: &str, v: &Value, opts: &Options, mp3: bool, out: &mut Vec<Iss
             out.push(Issue::error(
                 path,
                 code::NOT_PUBLIC_URL,
-                format!(
-                    "{path} points at {why} ({}), which Daily cannot reach; use a public host, or allowPrivateUrls with the local emulator",
-                    u.host
-                ),
+                cat!(path, " points at ", why, " (", u.host, "), which Daily cannot reach; use a public host, or allowPrivateUrls with the local emulator"),
             ));
         }
     }
@@ -306,14 +319,22 @@ fn check_url(path: &str, v: &Value, opts: &Options, mp3: bool, out: &mut Vec<Iss
         out.push(Issue::warning(
             path,
             code::INSECURE_URL,
-            format!("{path} uses http://, so {what} in clear; prefer https://"),
+            cat!(
+                path,
+                " uses http://, so ",
+                what,
+                " in clear; prefer https://"
+            ),
         ));
     }
     if mp3 && !u.path.to_ascii_lowercase().ends_with(".mp3") {
         out.push(Issue::warning(
             path,
             code::NOT_MP3,
-            format!("{path} does not end in .mp3; Daily plays only MP3 files (< 10 MB, < 60 s)"),
+            cat!(
+                path,
+                " does not end in .mp3; Daily plays only MP3 files (< 10 MB, < 60 s)"
+            ),
         ));
     }
 }
@@ -337,23 +358,27 @@ fn check_hmac(path: &str, v: &Value, out: &mut Vec<Issue>) {
             out.push(Issue::error(
                 path,
                 code::INVALID_BASE64,
-                format!("{path} must be standard, padded base64{hint}"),
+                cat!(path, " must be standard, padded base64", hint),
             ));
         }
         Ok(bytes) if bytes.len() < 16 => out.push(Issue::error(
             path,
             code::WEAK_SECRET,
-            format!(
-                "{path} decodes to {} bytes; it must be at least 16 (32 recommended: generate one)",
-                bytes.len()
+            cat!(
+                path,
+                " decodes to ",
+                bytes.len(),
+                " bytes; it must be at least 16 (32 recommended: generate one)"
             ),
         )),
         Ok(bytes) if bytes.len() < 32 => out.push(Issue::warning(
             path,
             code::WEAK_SECRET,
-            format!(
-                "{path} decodes to {} bytes; 32 random bytes are recommended",
-                bytes.len()
+            cat!(
+                path,
+                " decodes to ",
+                bytes.len(),
+                " bytes; 32 random bytes are recommended"
             ),
         )),
         Ok(_) => {}
@@ -403,9 +428,11 @@ fn check_applicability(m: &Map<String, Value>, t: DialinType, out: &mut Vec<Issu
         out.push(Issue::error(
             *key,
             code::NOT_APPLICABLE,
-            format!(
-                "{key} applies only to {} configs, and this one is {}",
+            cat!(
+                key,
+                " applies only to ",
                 owner.as_str(),
+                " configs, and this one is ",
                 t.as_str()
             ),
         ));
@@ -416,7 +443,7 @@ fn parse_type(path: &str, v: &Value, out: &mut Vec<Issue>) -> Option<DialinType>
     let s = check_string(path, v, out)?;
     let t = DialinType::parse(s);
     if t.is_none() {
-        let lower = s.to_ascii_lowercase().replace(['-', ' '], "_");
+        let lower = s.to_ascii_lowercase();
         let hint = match lower.as_str() {
             x if x.starts_with("pinless") => " (did you mean pinless_dialin?)",
             x if x.starts_with("pin") => " (did you mean pin_dialin?)",
@@ -425,7 +452,7 @@ fn parse_type(path: &str, v: &Value, out: &mut Vec<Issue>) -> Option<DialinType>
         out.push(Issue::error(
             path,
             code::INVALID_ENUM,
-            format!("{path} must be \"pinless_dialin\" or \"pin_dialin\"{hint}"),
+            cat!(path, " must be \"pinless_dialin\" or \"pin_dialin\"", hint),
         ));
     }
     t
@@ -438,7 +465,7 @@ fn root_object<'v>(body: &'v Value, out: &mut Vec<Issue>) -> Option<&'v Map<Stri
             out.push(Issue::error(
                 "",
                 code::INVALID_TYPE,
-                format!("the body must be a JSON object, not {}", type_name(other)),
+                cat!("the body must be a JSON object, not ", type_name(other)),
             ));
             None
         }
@@ -531,21 +558,26 @@ pub fn check_id(path: &str, id: &str) -> Option<Issue> {
         return Some(Issue::error(
             path,
             code::INVALID_ID,
-            format!("{path} must not be empty"),
+            cat!(path, " must not be empty"),
         ));
     }
     id.chars()
         .find(|c| matches!(c, '/' | '?' | '#') || c.is_whitespace() || c.is_control())
         .map(|c| {
             let shown = if c.is_whitespace() || c.is_control() {
-                format!("U+{:04X}", c as u32)
+                cat!("U+", text::hex4(c as u32))
             } else {
                 c.to_string()
             };
             Issue::error(
                 path,
                 code::INVALID_ID,
-                format!("{path} cannot contain {shown}; pass the config's id as Daily returned it"),
+                cat!(
+                    path,
+                    " cannot contain ",
+                    shown,
+                    "; pass the config's id as Daily returned it"
+                ),
             )
         })
 }
@@ -560,7 +592,7 @@ pub fn validate_list_query(query: &Value) -> Vec<Issue> {
             out.push(Issue::error(
                 "",
                 code::INVALID_TYPE,
-                format!("the query must be an object, not {}", type_name(other)),
+                cat!("the query must be an object, not ", type_name(other)),
             ));
             return out;
         }
@@ -572,8 +604,8 @@ pub fn validate_list_query(query: &Value) -> Vec<Issue> {
                 Some(n) => out.push(Issue::error(
                     "limit",
                     code::OUT_OF_RANGE,
-                    format!(
-                        "limit must be a whole number from 1 to 100, not {}",
+                    cat!(
+                        "limit must be a whole number from 1 to 100, not ",
                         number_text(n)
                     ),
                 )),
@@ -604,7 +636,7 @@ pub fn validate_list_query(query: &Value) -> Vec<Issue> {
                         ));
                     }
                     for (i, item) in items.iter().enumerate() {
-                        let p = format!("phone_numbers.{i}");
+                        let p = cat!("phone_numbers.", i);
                         if let Some(s) = check_string(&p, item, &mut out) {
                             if s.trim().is_empty() || s.contains(',') {
                                 out.push(Issue::error(p, code::EMPTY, "each phone_numbers entry must be a non-empty number without commas"));

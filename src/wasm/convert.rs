@@ -12,6 +12,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text::cat;
 
 use serde_json::{Map, Number, Value};
 use wasm_bindgen::prelude::*;
@@ -102,9 +103,13 @@ fn too_large(path: &str, units: u32) -> Issue {
     Issue::error(
         path,
         TOO_LARGE,
-        format!(
-            "{} is a string of {units} characters; at most {MAX_STRING_UNITS} are accepted",
-            shown(path)
+        cat!(
+            shown(path),
+            " is a string of ",
+            units,
+            " characters; at most ",
+            MAX_STRING_UNITS,
+            " are accepted"
         ),
     )
 }
@@ -121,7 +126,7 @@ fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
         key.to_string()
     } else {
-        format!("{parent}.{key}")
+        cat!(parent, ".", key)
     }
 }
 
@@ -147,7 +152,11 @@ impl Conv {
             self.issues.push(Issue::error(
                 issue.path,
                 TOO_LARGE,
-                format!("more than {MAX_ISSUES} values could not be read; the rest was not read"),
+                cat!(
+                    "more than ",
+                    MAX_ISSUES,
+                    " values could not be read; the rest was not read"
+                ),
             ));
             return;
         }
@@ -158,7 +167,7 @@ impl Conv {
         self.push(Issue::error(
             path,
             code::INVALID_TYPE,
-            format!("{} must be JSON data, not {what}", shown(path)),
+            cat!(shown(path), " must be JSON data, not ", what),
         ));
     }
 
@@ -166,9 +175,9 @@ impl Conv {
         self.push(Issue::error(
             path,
             code::INVALID_TYPE,
-            format!(
-                "{} could not be read (a getter or proxy threw); pass plain data",
-                shown(path)
+            cat!(
+                shown(path),
+                " could not be read (a getter or proxy threw); pass plain data"
             ),
         ));
     }
@@ -184,8 +193,12 @@ impl Conv {
             self.issues.push(Issue::error(
                 path,
                 TOO_LARGE,
-                format!(
-                    "the input is too large (more than {MAX_NODES} values or {MAX_TOTAL_UNITS} characters); the rest was not read"
+                cat!(
+                    "the input is too large (more than ",
+                    MAX_NODES,
+                    " values or ",
+                    MAX_TOTAL_UNITS,
+                    " characters); the rest was not read"
                 ),
             ));
             self.exhausted = true;
@@ -246,9 +259,11 @@ impl Conv {
             self.push(Issue::error(
                 path,
                 TOO_LARGE,
-                format!(
-                    "{} is nested more than {MAX_DEPTH} levels deep",
-                    shown(path)
+                cat!(
+                    shown(path),
+                    " is nested more than ",
+                    MAX_DEPTH,
+                    " levels deep"
                 ),
             ));
             return None;
@@ -304,7 +319,7 @@ impl Conv {
             self.push(Issue::error(
                 path,
                 TOO_LARGE,
-                format!("{} has more than {MAX_NODES} entries", shown(path)),
+                cat!(shown(path), " has more than ", MAX_NODES, " entries"),
             ));
             return None;
         }
@@ -313,7 +328,7 @@ impl Conv {
             if self.exhausted {
                 break;
             }
-            let p = join(path, &i.to_string());
+            let p = join(path, &cat!(i));
             let item = match js::get(v, &JsValue::from(i)) {
                 Ok(item) => self.value(&item, &p, depth + 1),
                 Err(_) => {
@@ -342,9 +357,13 @@ impl Conv {
                 self.push(Issue::error(
                     path,
                     TOO_LARGE,
-                    format!(
-                        "{} has a property name of {units} characters; at most {MAX_KEY_UNITS} are accepted",
-                        shown(path)
+                    cat!(
+                        shown(path),
+                        " has a property name of ",
+                        units,
+                        " characters; at most ",
+                        MAX_KEY_UNITS,
+                        " are accepted"
                     ),
                 ));
                 continue;

@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text::cat;
 
 use wasm_bindgen::prelude::*;
 
@@ -232,8 +233,9 @@ fn field<'v>(
             issues.push(Issue::error(
                 key,
                 code::INVALID_TYPE,
-                format!(
-                    "{key} must be a string{}",
+                cat!(
+                    key,
+                    " must be a string",
                     if required { "" } else { " or absent" }
                 ),
             ));

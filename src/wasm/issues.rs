@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text::cat;
 
 use wasm_bindgen::prelude::*;
 
@@ -40,7 +41,7 @@ pub(crate) fn issues_to_js(issues: &[Issue]) -> JsValue {
 /// A `ValidationError` carrying `issues` (which hold at least one error).
 pub(crate) fn validation_error(what: &str, issues: &[Issue]) -> JsValue {
     let errors: Vec<&Issue> = issues.iter().filter(|i| i.is_error()).collect();
-    let mut message = format!("invalid {what}");
+    let mut message = cat!("invalid ", what);
     if let Some(first) = errors.first() {
         message.push_str(": ");
         message.push_str(&first.message);
@@ -48,7 +49,7 @@ pub(crate) fn validation_error(what: &str, issues: &[Issue]) -> JsValue {
     match errors.len() {
         0 | 1 => {}
         2 => message.push_str(" (and 1 more error; see error.issues)"),
-        n => message.push_str(&format!(" (and {} more errors; see error.issues)", n - 1)),
+        n => message.push_str(&cat!(" (and ", n - 1, " more errors; see error.issues)")),
     }
     make_error(
         "ValidationError",

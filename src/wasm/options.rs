@@ -5,6 +5,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text::cat;
 
 use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
@@ -34,7 +35,7 @@ fn bag(opts: &JsValue, what: &str) -> (Map<String, Value>, Converted) {
             conv.issues.push(Issue::error(
                 "",
                 code::INVALID_TYPE,
-                format!("the options must be an object like {what}"),
+                cat!("the options must be an object like ", what),
             ));
             Map::new()
         }
@@ -46,7 +47,7 @@ fn wrong(conv: &mut Converted, key: &str, expected: &str) {
     conv.issues.push(Issue::error(
         key,
         code::INVALID_TYPE,
-        format!("the option {key} must be {expected}"),
+        cat!("the option ", key, " must be ", expected),
     ));
     conv.dropped.push(key.to_string());
 }
