@@ -211,3 +211,35 @@ proptest! {
         prop_assert_eq!(ours.len(), 44);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20000, ..ProptestConfig::default() })]
+
+    /// `standard_base64_len` (the hand-written `hmac` check) agrees with the base64 crate's
+    /// `STANDARD` decoder on arbitrary strings over the alphabet, padding and a few strangers.
+    #[test]
+    fn base64_check_matches_the_crate(s in "[A-Za-z0-9+/=_ -]{0,14}") {
+        use base64::Engine;
+        let crate_len = base64::engine::general_purpose::STANDARD.decode(&s).ok().map(|v| v.len());
+        prop_assert_eq!(daily_dialin::validate::standard_base64_len(&s), crate_len, "{:?}", s);
+    }
+
+    /// ... and on encodings of random bytes, whole or with one character replaced.
+    #[test]
+    fn base64_check_matches_the_crate_on_encodings(
+        bytes in proptest::collection::vec(any::<u8>(), 0..40),
+        at in any::<usize>(),
+        with in "[A-Za-z0-9+/=]",
+    ) {
+        use base64::Engine;
+        let engine = base64::engine::general_purpose::STANDARD;
+        let good = engine.encode(&bytes);
+        prop_assert_eq!(daily_dialin::validate::standard_base64_len(&good), Some(bytes.len()));
+        if !good.is_empty() {
+            let i = at % good.len();
+            let bad = format!("{}{}{}", &good[..i], with, &good[i + 1..]);
+            let crate_len = engine.decode(&bad).ok().map(|v| v.len());
+            prop_assert_eq!(daily_dialin::validate::standard_base64_len(&bad), crate_len, "{:?}", bad);
+        }
+    }
+}
