@@ -91,13 +91,13 @@ pub fn type_name(v: &Value) -> &'static str {
 /// `1e300` as "a very large number"). Written by hand so that the WebAssembly module carries no
 /// float-formatting code.
 pub fn number_text(n: f64) -> String {
-    if !n.is_finite() || n.abs() >= 1e15 {
+    if !n.is_finite() || magnitude(n) >= 1e15 {
         return "a very large number".to_string();
     }
     let sign = if n < 0.0 { "-" } else { "" };
     // Whole and millionths apart, so that no step leaves u64 (1e15 * 1e6 would); rounded half
     // away from zero by hand (`f64::round` is not in `core`). Both subtractions are exact.
-    let x = n.abs();
+    let x = magnitude(n);
     let mut int = x as u64;
     let scaled = (x - int as f64) * 1e6;
     let mut frac = scaled as u64;
@@ -117,10 +117,19 @@ pub fn number_text(n: f64) -> String {
     out
 }
 
+/// `n.abs()`, which `core` has only since Rust 1.85 (the crate's rust-version is 1.82).
+fn magnitude(n: f64) -> f64 {
+    if n < 0.0 {
+        -n
+    } else {
+        n
+    }
+}
+
 /// Whether `n` is a whole number in the safe-integer range (±(2^53 - 1)); `f64::fract` is not in
 /// `core`.
 pub fn is_whole(n: f64) -> bool {
-    n.abs() <= 9_007_199_254_740_991.0 && (n as i64) as f64 == n
+    magnitude(n) <= 9_007_199_254_740_991.0 && (n as i64) as f64 == n
 }
 
 fn join(parent: &str, key: &str) -> String {
