@@ -2,7 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::text::cat;
+use crate::text::{self, cat};
 
 use serde_json::{Map, Value};
 
@@ -51,12 +51,6 @@ pub struct Built {
 /// Why a request was not built: every issue found (at least one is an error).
 pub type Refused = Vec<Issue>;
 
-/// Appends `b` as two hex digits from `digits` (no formatting machinery in the wasm modules).
-fn push_hex(out: &mut String, digits: &[u8; 16], b: u8) {
-    out.push(char::from(digits[usize::from(b >> 4)]));
-    out.push(char::from(digits[usize::from(b & 15)]));
-}
-
 /// Percent-encodes everything except RFC 3986 unreserved characters.
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -65,7 +59,7 @@ pub fn percent_encode(s: &str) -> String {
             out.push(b as char);
         } else {
             out.push('%');
-            push_hex(&mut out, b"0123456789ABCDEF", b);
+            text::push_hex(&mut out, text::UPPER_HEX, b);
         }
     }
     out
@@ -160,7 +154,7 @@ pub fn write_json_str(s: &str, out: &mut String) {
         out.push_str(s.get(run..i).unwrap_or_default());
         if esc.is_empty() {
             out.push_str("\\u00");
-            push_hex(out, b"0123456789abcdef", b);
+            text::push_hex(out, text::LOWER_HEX, b);
         } else {
             out.push_str(esc);
         }
@@ -315,12 +309,7 @@ pub fn list_query_string(query: &Value) -> String {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Array(items)) => {
                 let mut list = String::new();
-                for (i, item) in items.iter().filter_map(Value::as_str).enumerate() {
-                    if i > 0 {
-                        list.push(',');
-                    }
-                    list.push_str(item);
-                }
+                text::push_joined(&mut list, items.iter().filter_map(Value::as_str), ",");
                 list
             }
             Some(Value::Number(n)) => integer_text(n),
@@ -644,7 +633,7 @@ pub fn to_curl(req: &HttpRequest) -> String {
     for (i, p) in parts.iter().enumerate() {
         if i == 0 {
             out.push_str(p);
-        } else if p.starts_with('\'') && p.as_bytes().windows(2).any(|w| w == b": ") {
+        } else if p.starts_with('\'') && text::find(p, ": ").is_some() {
             out.push_str(" \\\n  -H ");
             out.push_str(p);
         } else {

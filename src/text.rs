@@ -70,14 +70,48 @@ pub fn push_uint(out: &mut String, mut n: u64, min_digits: usize) {
     }
 }
 
+/// Hex digits for [`push_hex`] and [`hex4`].
+pub const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+pub const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends `b` as two hex digits from `digits` ([`UPPER_HEX`] or [`LOWER_HEX`]).
+pub fn push_hex(out: &mut String, digits: &[u8; 16], b: u8) {
+    out.push(char::from(digits[usize::from(b >> 4)]));
+    out.push(char::from(digits[usize::from(b & 15)]));
+}
+
 /// `n` in uppercase hex with at least four digits, as in `U+000A`.
 pub fn hex4(n: u32) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let digits = ((32 - n.leading_zeros() as usize).div_ceil(4)).max(4);
     (0..digits)
         .rev()
-        .map(|i| char::from(HEX[(n >> (i * 4) & 15) as usize]))
+        .map(|i| char::from(UPPER_HEX[(n >> (i * 4) & 15) as usize]))
         .collect()
+}
+
+/// Appends `items` separated by `sep` (`[..].join(sep)` brings std's generic joiner along).
+pub fn push_joined<'a>(out: &mut String, items: impl IntoIterator<Item = &'a str>, sep: &str) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+}
+
+/// Where `pat` first starts in `s`, by bytes (std's substring search is larger code).
+pub fn find(s: &str, pat: &str) -> Option<usize> {
+    let pat = pat.as_bytes();
+    if pat.is_empty() {
+        return Some(0);
+    }
+    s.as_bytes().windows(pat.len()).position(|w| w == pat)
+}
+
+/// `s.rsplit_once(b)` for an ASCII byte `b`, by bytes (std's char searcher is larger code).
+pub fn rsplit_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().rposition(|c| c == b)?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
 /// Concatenates its arguments (string slices, `String`s, `char`s, unsigned integers, `i64`) into
@@ -111,5 +145,31 @@ mod tests {
         }
         let owned = String::from("b");
         assert_eq!(cat!("a", owned, 'c', 3usize, &owned), "abc3b");
+    }
+
+    #[test]
+    fn string_helpers_agree_with_std() {
+        for (s, pat) in [
+            ("a://b", "://"),
+            ("x: y", ": "),
+            ("abc", "d"),
+            ("", "x"),
+            ("ab", ""),
+            ("::", "::"),
+        ] {
+            assert_eq!(find(s, pat), s.find(pat), "{s:?} {pat:?}");
+        }
+        for s in ["a.b.c", "abc", ".x", "x.", "é.ü"] {
+            assert_eq!(rsplit_byte(s, b'.'), s.rsplit_once('.'), "{s:?}");
+        }
+        for items in [&[][..], &["a"][..], &["a", "", "b"][..]] {
+            let mut s = String::new();
+            push_joined(&mut s, items.iter().copied(), ", ");
+            assert_eq!(s, items.join(", "));
+        }
+        let mut s = String::new();
+        push_hex(&mut s, UPPER_HEX, 0xA7);
+        push_hex(&mut s, LOWER_HEX, 0x0F);
+        assert_eq!(s, "A70f");
     }
 }

@@ -5,6 +5,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text;
 
 /// The parts of an absolute http(s) URL that the rules look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,12 +41,6 @@ impl UrlError {
     }
 }
 
-/// `s.rsplit_once(b)` for an ASCII byte `b`, by bytes (std's char searcher is larger code).
-pub fn rsplit_byte(s: &str, b: u8) -> Option<(&str, &str)> {
-    let at = s.bytes().rposition(|c| c == b)?;
-    Some((s.get(..at)?, s.get(at + 1..)?))
-}
-
 /// Parses an absolute `http://` or `https://` URL with a host.
 pub fn parse(s: &str) -> Result<ParsedUrl<'_>, UrlError> {
     if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -53,7 +48,7 @@ pub fn parse(s: &str) -> Result<ParsedUrl<'_>, UrlError> {
     }
     // By bytes, and with `get` rather than slicing: std's substring search and a failed slice
     // bring panic-message code into the wasm modules.
-    let Some(at) = s.as_bytes().windows(3).position(|w| w == b"://") else {
+    let Some(at) = text::find(s, "://") else {
         return Err(UrlError::NotAbsolute);
     };
     let (Some(scheme), Some(rest)) = (s.get(..at), s.get(at + 3..)) else {
@@ -69,7 +64,7 @@ pub fn parse(s: &str) -> Result<ParsedUrl<'_>, UrlError> {
     let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
     let path = tail.get(..path_end).unwrap_or(tail);
     // Drop userinfo; the host is after the last '@'.
-    let host_port = rsplit_byte(authority, b'@').map_or(authority, |(_, h)| h);
+    let host_port = text::rsplit_byte(authority, b'@').map_or(authority, |(_, h)| h);
     let (host, port) = if let Some(inner) = host_port.strip_prefix('[') {
         let Some((h, after)) = inner.split_once(']') else {
             return Err(UrlError::BadHost);
@@ -87,7 +82,7 @@ pub fn parse(s: &str) -> Result<ParsedUrl<'_>, UrlError> {
         };
         (h, port)
     } else {
-        match rsplit_byte(host_port, b':') {
+        match text::rsplit_byte(host_port, b':') {
             Some((h, p)) => (h, Some(p)),
             None => (host_port, None),
         }

@@ -185,8 +185,10 @@ fn snake(s: &str) -> String {
 
 /// `a == b` ignoring underscores (`roomcreationapi` matches `room_creation_api`).
 fn same_without_underscores(a: &str, b: &str) -> bool {
-    let letters = |s: &str| s.bytes().filter(|b| *b != b'_').collect::<Vec<u8>>();
-    letters(a) == letters(b)
+    let not_underscore = |c: &u8| *c != b'_';
+    a.bytes()
+        .filter(not_underscore)
+        .eq(b.bytes().filter(not_underscore))
 }
 
 /// The known name closest to `key`, when it is close enough to be a likely typo.
@@ -227,12 +229,7 @@ fn unknown_field(path: &str, key: &str, known: &[&str]) -> Issue {
         ),
         (None, None) => {
             let mut m = cat!("unknown field ", path, "; known fields: ");
-            for (i, k) in known.iter().enumerate() {
-                if i > 0 {
-                    m.push_str(", ");
-                }
-                m.push_str(k);
-            }
+            text::push_joined(&mut m, known.iter().copied(), ", ");
             m
         }
     };
@@ -240,7 +237,7 @@ fn unknown_field(path: &str, key: &str, known: &[&str]) -> Issue {
 }
 
 fn parent_of(path: &str) -> &str {
-    urls::rsplit_byte(path, b'.').map_or("", |(p, _)| p)
+    text::rsplit_byte(path, b'.').map_or("", |(p, _)| p)
 }
 
 fn check_string<'v>(path: &str, v: &'v Value, out: &mut Vec<Issue>) -> Option<&'v str> {
@@ -351,7 +348,7 @@ fn check_hmac(path: &str, v: &Value, out: &mut Vec<Issue>) {
     let Some(s) = check_string(path, v, out) else {
         return;
     };
-    match standard_base64_len(s) {
+    match crate::b64::decoded_len(s) {
         None => {
             let hint = if s.trim() != s {
                 "; it has leading or trailing whitespace"
@@ -390,38 +387,6 @@ fn check_hmac(path: &str, v: &Value, out: &mut Vec<Issue>) {
         )),
         Some(_) => {}
     }
-}
-
-/// The decoded length of `s` when it is standard, padded, canonical base64 (what the base64
-/// crate's `STANDARD` engine accepts), else `None`. Checked by hand: validation needs only the
-/// verdict and the length, and the crate's decoder is ~1.5 KB of the `daily-dialin/core` module.
-/// A property test compares this with `STANDARD.decode` on random and mutated input.
-pub fn standard_base64_len(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    if b.len() % 4 != 0 {
-        return None;
-    }
-    let pad = b.iter().rev().take_while(|c| **c == b'=').count();
-    let body = b.get(..b.len() - pad.min(b.len()))?;
-    let mut last = 0;
-    for &c in body {
-        last = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-    }
-    // Canonical: the bits of the last symbol that fall past the last byte are zero.
-    let canonical = match pad {
-        0 => true,
-        1 => last & 0b11 == 0,
-        2 => last & 0b1111 == 0,
-        _ => false,
-    };
-    canonical.then_some(body.len() * 3 / 4)
 }
 
 /// `timeout_config` / `ivr_greeting`: `{ message?: string }`.

@@ -356,27 +356,7 @@ pub fn verify_with_secrets<K: AsRef<[PreparedSecret]>>(
 /// A new secret for a pinless config's `hmac`: standard padded base64 of the 32 bytes given.
 /// Pass bytes from a cryptographically secure source (e.g. `crypto.getRandomValues`).
 pub fn generate_secret(random: &[u8; 32]) -> String {
-    // Hand-written rather than `STANDARD.encode`: the crate's fast encoder is ~2 KB of the small
-    // `daily-dialin/core` module, for 44 characters made once per form. Checked against
-    // `STANDARD.encode` in the tests.
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(44);
-    for chunk in random.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            out.push(if i <= chunk.len() {
-                char::from(ABC[(n >> shift & 63) as usize])
-            } else {
-                '='
-            });
-        }
-    }
-    out
+    crate::b64::encode(random)
 }
 
 /// Reads a timestamp of 10^12 or more ([`MILLISECONDS_THRESHOLD`]) as Unix milliseconds and

@@ -201,8 +201,8 @@ proptest! {
 }
 
 proptest! {
-    /// `generate_secret` encodes by hand (to keep the base64 crate's encoder out of the core
-    /// module); it must agree with the crate for every input.
+    /// `generate_secret` encodes by hand (`b64::encode`, to keep the base64 crate's encoder out of
+    /// the core module); it must agree with the crate for every input.
     #[test]
     fn generate_secret_is_standard_base64(bytes in proptest::array::uniform32(any::<u8>())) {
         use base64::Engine;
@@ -215,13 +215,13 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 20000, ..ProptestConfig::default() })]
 
-    /// `standard_base64_len` (the hand-written `hmac` check) agrees with the base64 crate's
+    /// `b64::decoded_len` (the hand-written `hmac` check) agrees with the base64 crate's
     /// `STANDARD` decoder on arbitrary strings over the alphabet, padding and a few strangers.
     #[test]
     fn base64_check_matches_the_crate(s in "[A-Za-z0-9+/=_ -]{0,14}") {
         use base64::Engine;
         let crate_len = base64::engine::general_purpose::STANDARD.decode(&s).ok().map(|v| v.len());
-        prop_assert_eq!(daily_dialin::validate::standard_base64_len(&s), crate_len, "{:?}", s);
+        prop_assert_eq!(daily_dialin::b64::decoded_len(&s), crate_len, "{:?}", s);
     }
 
     /// ... and on encodings of random bytes, whole or with one character replaced.
@@ -234,12 +234,12 @@ proptest! {
         use base64::Engine;
         let engine = base64::engine::general_purpose::STANDARD;
         let good = engine.encode(&bytes);
-        prop_assert_eq!(daily_dialin::validate::standard_base64_len(&good), Some(bytes.len()));
+        prop_assert_eq!(daily_dialin::b64::decoded_len(&good), Some(bytes.len()));
         if !good.is_empty() {
             let i = at % good.len();
             let bad = format!("{}{}{}", &good[..i], with, &good[i + 1..]);
             let crate_len = engine.decode(&bad).ok().map(|v| v.len());
-            prop_assert_eq!(daily_dialin::validate::standard_base64_len(&bad), crate_len, "{:?}", bad);
+            prop_assert_eq!(daily_dialin::b64::decoded_len(&bad), crate_len, "{:?}", bad);
         }
     }
 }
