@@ -6,10 +6,8 @@
 //!     cargo test --target wasm32-unknown-unknown --test wasm_core
 #![cfg(target_arch = "wasm32")]
 
-use daily_dialin::wasm::core::{
-    build_create_request, build_delete_request, build_get_request, build_list_request,
-    build_update_request, to_curl, validate_create, validate_list_query, validate_update,
-};
+use daily_dialin::ts::Ts;
+use daily_dialin::wasm::core;
 use daily_dialin::wasm::{convert, errors, memory_bytes};
 use js_sys::{Array, Function, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,6 +16,44 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const U: JsValue = JsValue::UNDEFINED;
 const PINLESS: &str = r#"{"type":"pinless_dialin","room_creation_api":"https://example.com/dial","hmac":"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}"#;
 const PIN: &str = r#"{"type":"pin_dialin","phone_number":"+14155550123"}"#;
+
+// The exports, called with any JS value, as JS can: their `Ts<T>` arguments and results are only
+// handles typed for the .d.ts (nothing is checked when they cross).
+fn validate_create(body: JsValue, opts: JsValue) -> JsValue {
+    core::validate_create(Ts::new_unchecked(body), opts).into()
+}
+
+fn validate_update(patch: JsValue, opts: JsValue) -> JsValue {
+    core::validate_update(Ts::new_unchecked(patch), opts).into()
+}
+
+fn build_create_request(body: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+    core::build_create_request(Ts::new_unchecked(body), opts).map(JsValue::from)
+}
+
+fn build_update_request(id: JsValue, patch: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+    core::build_update_request(id, Ts::new_unchecked(patch), opts).map(JsValue::from)
+}
+
+fn validate_list_query(query: JsValue) -> JsValue {
+    core::validate_list_query(query).into()
+}
+
+fn build_get_request(id: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+    core::build_get_request(id, opts).map(JsValue::from)
+}
+
+fn build_delete_request(id: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+    core::build_delete_request(id, opts).map(JsValue::from)
+}
+
+fn build_list_request(query: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+    core::build_list_request(query, opts).map(JsValue::from)
+}
+
+fn to_curl(request: JsValue) -> Result<String, JsValue> {
+    core::to_curl(Ts::new_unchecked(request))
+}
 
 fn js(json: &str) -> JsValue {
     JSON::parse(json).expect("test JSON")

@@ -20,9 +20,10 @@ use super::convert::{read_string, to_json};
 use super::errors::make_error;
 use super::options;
 use crate::issue::Issue;
-use crate::model::{DialinType, HttpRequest};
+use crate::model::{CreateDialinConfig, DialinType, HttpRequest, UpdateDialinConfig};
 use crate::request::{self, Built, RequestOptions};
 use crate::retry::{self, Failure, Method, Next};
+use crate::ts::Ts;
 use crate::validate::code;
 
 #[wasm_bindgen]
@@ -729,14 +730,14 @@ impl DailyDialinClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<DialinConfig>")]
     pub fn create(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CreateDialinConfig")] body: JsValue,
+        body: Ts<CreateDialinConfig>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] opts: JsValue,
     ) -> Promise {
         let signal = match signal_of(&opts) {
             Ok(s) => s,
             Err(e) => return rejected(e),
         };
-        let read = to_json(&body, "");
+        let read = to_json(&body.into_js_value(), "");
         let built = request::build_create(&read.value, &self.inner.opts);
         self.dispatch("create body", read.issues, built, signal, Some(read.value))
     }
@@ -746,7 +747,7 @@ impl DailyDialinClient {
     pub fn update(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "UpdateDialinConfig")] patch: JsValue,
+        patch: Ts<UpdateDialinConfig>,
         #[wasm_bindgen(unchecked_optional_param_type = "UpdateCallOptions")] opts: JsValue,
     ) -> Promise {
         let signal = match signal_of(&opts) {
@@ -754,7 +755,7 @@ impl DailyDialinClient {
             Err(e) => return rejected(e),
         };
         let typed = options::validate_options(&pick(&opts, &["type"]), true);
-        let mut read = to_json(&patch, "");
+        let mut read = to_json(&patch.into_js_value(), "");
         read.absorb(typed.conv);
         let id = match id_of(&id, "update") {
             Ok(id) => id,

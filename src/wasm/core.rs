@@ -14,10 +14,14 @@ use super::convert::{read_string, to_json, Converted};
 use super::issues::{issues_to_js, validation_error};
 use super::js;
 use super::options;
+use super::ValidationReport;
 use crate::issue::has_errors;
 use crate::issue::Issue;
-use crate::model::{DialinType, HttpRequest, RequestHeaders};
+use crate::model::{
+    CreateDialinConfig, DialinType, HttpRequest, RequestHeaders, UpdateDialinConfig,
+};
 use crate::request::{self, Built, Refused, RequestOptions};
+use crate::ts::Ts;
 use crate::validate::{self, code};
 
 fn request_to_js(r: &HttpRequest) -> JsValue {
@@ -36,19 +40,23 @@ fn request_to_js(r: &HttpRequest) -> JsValue {
     js::object(&props)
 }
 
-fn report(issues: Vec<Issue>) -> JsValue {
-    js::object(&[
+fn report(issues: Vec<Issue>) -> Ts<ValidationReport> {
+    Ts::new_unchecked(js::object(&[
         ("ok", JsValue::from_bool(!has_errors(&issues))),
         ("issues", issues_to_js(&issues)),
-    ])
+    ]))
 }
 
 /// Returns the built request, or throws a `ValidationError` when the input (as read from JS, or as
 /// judged by the core) has errors.
-fn finish(what: &str, read: Converted, result: Result<Built, Refused>) -> Result<JsValue, JsValue> {
+fn finish(
+    what: &str,
+    read: Converted,
+    result: Result<Built, Refused>,
+) -> Result<Ts<HttpRequest>, JsValue> {
     let refused = !read.issues.is_empty() || result.is_err();
     match result {
-        Ok(built) if !refused => Ok(request_to_js(&built.request)),
+        Ok(built) if !refused => Ok(Ts::new_unchecked(request_to_js(&built.request))),
         Ok(built) => Err(validation_error(what, &read.merge(built.warnings))),
         Err(issues) => Err(validation_error(what, &read.merge(issues))),
     }
@@ -81,7 +89,7 @@ fn validate(
     opts: &JsValue,
     with_type: bool,
     core: impl FnOnce(&Value, &validate::Options, Option<DialinType>) -> Vec<Issue>,
-) -> JsValue {
+) -> Ts<ValidationReport> {
     let mut read = to_json(body, "");
     let o = options::validate_options(opts, with_type);
     let issues = core(&read.value, &o.value, o.dialin_type);
@@ -98,7 +106,7 @@ fn build(
     opts: &JsValue,
     with_type: bool,
     core: impl FnOnce(&str, &Value, &RequestOptions, Option<DialinType>) -> Result<Built, Refused>,
-) -> Result<JsValue, JsValue> {
+) -> Result<Ts<HttpRequest>, JsValue> {
     let mut read = body.map_or_else(Converted::default, |b| to_json(b, ""));
     let id = id.map(|id| read_id(id, &mut read)).unwrap_or_default();
     let o = options::request_options(opts, with_type);
@@ -108,47 +116,47 @@ fn build(
 }
 
 /// Validates a create body (any JS value) and returns every issue, errors and warnings.
-#[wasm_bindgen(js_name = validateCreate, unchecked_return_type = "ValidationReport")]
+#[wasm_bindgen(js_name = validateCreate)]
 pub fn validate_create(
-    #[wasm_bindgen(unchecked_param_type = "CreateDialinConfig")] body: JsValue,
+    body: Ts<CreateDialinConfig>,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] opts: JsValue,
-) -> JsValue {
-    validate(&body, &opts, false, |v, o, _| {
+) -> Ts<ValidationReport> {
+    validate(&body.into_js_value(), &opts, false, |v, o, _| {
         validate::validate_create(v, o)
     })
 }
 
 /// Validates an update (PUT) body; `opts.type` is the stored config's type, when known.
-#[wasm_bindgen(js_name = validateUpdate, unchecked_return_type = "ValidationReport")]
+#[wasm_bindgen(js_name = validateUpdate)]
 pub fn validate_update(
-    #[wasm_bindgen(unchecked_param_type = "UpdateDialinConfig")] patch: JsValue,
+    patch: Ts<UpdateDialinConfig>,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateUpdateOptions")] opts: JsValue,
-) -> JsValue {
-    validate(&patch, &opts, true, |v, o, t| {
+) -> Ts<ValidationReport> {
+    validate(&patch.into_js_value(), &opts, true, |v, o, t| {
         validate::validate_update(v, t, o)
     })
 }
 
 /// Validates a list query (`undefined` and `null` mean no filters).
-#[wasm_bindgen(js_name = validateListQuery, unchecked_return_type = "ValidationReport")]
+#[wasm_bindgen(js_name = validateListQuery)]
 pub fn validate_list_query(
     #[wasm_bindgen(unchecked_optional_param_type = "ListQuery | null")] query: JsValue,
-) -> JsValue {
+) -> Ts<ValidationReport> {
     validate(&query, &JsValue::UNDEFINED, false, |v, _, _| {
         validate::validate_list_query(v)
     })
 }
 
 /// Builds `POST /domain-dialin-config`; throws a `ValidationError` when the body is invalid.
-#[wasm_bindgen(js_name = buildCreateRequest, unchecked_return_type = "HttpRequest")]
+#[wasm_bindgen(js_name = buildCreateRequest)]
 pub fn build_create_request(
-    #[wasm_bindgen(unchecked_param_type = "CreateDialinConfig")] body: JsValue,
+    body: Ts<CreateDialinConfig>,
     #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
-) -> Result<JsValue, JsValue> {
+) -> Result<Ts<HttpRequest>, JsValue> {
     build(
         "create request",
         None,
-        Some(&body),
+        Some(&body.into_js_value()),
         &opts,
         false,
         |_, v, o, _| request::build_create(v, o),
@@ -156,16 +164,16 @@ pub fn build_create_request(
 }
 
 /// Builds `PUT /domain-dialin-config/:id`; throws a `ValidationError` when the patch is invalid.
-#[wasm_bindgen(js_name = buildUpdateRequest, unchecked_return_type = "HttpRequest")]
+#[wasm_bindgen(js_name = buildUpdateRequest)]
 pub fn build_update_request(
     #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "UpdateDialinConfig")] patch: JsValue,
+    patch: Ts<UpdateDialinConfig>,
     #[wasm_bindgen(unchecked_param_type = "UpdateRequestOptions")] opts: JsValue,
-) -> Result<JsValue, JsValue> {
+) -> Result<Ts<HttpRequest>, JsValue> {
     build(
         "update request",
         Some(&id),
-        Some(&patch),
+        Some(&patch.into_js_value()),
         &opts,
         true,
         |id, v, o, t| request::build_update(id, v, t, o),
@@ -173,11 +181,11 @@ pub fn build_update_request(
 }
 
 /// Builds `GET /domain-dialin-config/:id`.
-#[wasm_bindgen(js_name = buildGetRequest, unchecked_return_type = "HttpRequest")]
+#[wasm_bindgen(js_name = buildGetRequest)]
 pub fn build_get_request(
     #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
-) -> Result<JsValue, JsValue> {
+) -> Result<Ts<HttpRequest>, JsValue> {
     build(
         "get request",
         Some(&id),
@@ -189,11 +197,11 @@ pub fn build_get_request(
 }
 
 /// Builds `DELETE /domain-dialin-config/:id`.
-#[wasm_bindgen(js_name = buildDeleteRequest, unchecked_return_type = "HttpRequest")]
+#[wasm_bindgen(js_name = buildDeleteRequest)]
 pub fn build_delete_request(
     #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
-) -> Result<JsValue, JsValue> {
+) -> Result<Ts<HttpRequest>, JsValue> {
     build(
         "delete request",
         Some(&id),
@@ -205,11 +213,11 @@ pub fn build_delete_request(
 }
 
 /// Builds `GET /domain-dialin-config?…` (`undefined` and `null` mean no filters).
-#[wasm_bindgen(js_name = buildListRequest, unchecked_return_type = "HttpRequest")]
+#[wasm_bindgen(js_name = buildListRequest)]
 pub fn build_list_request(
     #[wasm_bindgen(unchecked_param_type = "ListQuery | null | undefined")] query: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
-) -> Result<JsValue, JsValue> {
+) -> Result<Ts<HttpRequest>, JsValue> {
     build(
         "list request",
         None,
@@ -292,10 +300,8 @@ fn read_request(read: &mut Converted) -> Option<HttpRequest> {
 
 /// A curl command for a built request, with the API key shown as `***` and any `hmac` redacted.
 #[wasm_bindgen(js_name = toCurl)]
-pub fn to_curl(
-    #[wasm_bindgen(unchecked_param_type = "HttpRequest")] request: JsValue,
-) -> Result<String, JsValue> {
-    let mut read = to_json(&request, "");
+pub fn to_curl(request: Ts<HttpRequest>) -> Result<String, JsValue> {
+    let mut read = to_json(&request.into_js_value(), "");
     match read_request(&mut read) {
         Some(req) => Ok(request::to_curl(&req)),
         None => Err(validation_error("request for toCurl", &read.issues)),

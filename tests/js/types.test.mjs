@@ -32,6 +32,10 @@ buildGetRequest('cfg', {});
 const patchType: UpdateDialinConfig = { type: 'pin_dialin' };
 // @ts-expect-error limit is a number
 const q: ListQuery = { limit: '10' };
+// @ts-expect-error toCurl takes a whole HttpRequest (the parameter is typed by the Rust type)
+toCurl({ method: 'GET' });
+// @ts-expect-error a list query is an object (or null/undefined)
+validateListQuery('limit=10');
 
 function describe(c: CreateDialinConfig): string {
   // The union narrows on \`type\`.
@@ -42,7 +46,7 @@ const t: DialinType = pin.type;
 const report: ValidationReport = validateCreate(pinless, { allowPrivateUrls: true });
 const first: Issue | undefined = report.issues[0];
 const sev: Severity | undefined = first?.severity;
-const ok: boolean = report.ok && validateUpdate({ name_prefix: 'x' }, { type: 'pin_dialin' }).ok && validateListQuery().ok;
+const ok: boolean = report.ok && validateUpdate({ name_prefix: 'x' }, { type: 'pin_dialin' }).ok && validateListQuery().ok && validateListQuery(null).ok;
 const req: HttpRequest = buildCreateRequest(pin, { apiKey: 'k', baseUrl: 'https://api.daily.co/v1' });
 const ct: string | undefined = req.headers['Content-Type'];
 const auth: string = req.headers.Authorization;
