@@ -23,6 +23,14 @@ fn value(c: u8) -> Option<u8> {
     }
 }
 
+/// A new secret for a pinless config's `hmac`: standard padded base64 of the 32 bytes given.
+/// Pass bytes from a cryptographically secure source (e.g. `crypto.getRandomValues`). Here rather
+/// than in `webhook` (which re-exports it) because `generateHmacSecret` is also in the no_std
+/// core module, which does not compile `webhook`.
+pub fn generate_secret(random: &[u8; 32]) -> String {
+    encode(random)
+}
+
 /// `bytes` as standard, padded base64.
 pub fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);

@@ -12,12 +12,13 @@
 
 extern crate alloc;
 
-/// What std's prelude gives and a `no_std` build must import: `use crate::prelude::*;`.
+/// What std's prelude gives and a `no_std` build must import: `use crate::prelude::*;`. Not
+/// `format!`, on purpose: code that the no_std core module compiles writes messages with
+/// `text::cat!` (no core::fmt), and a `format!` there does not compile.
 #[allow(unused_imports)]
 mod prelude {
     pub use alloc::borrow::ToOwned;
     pub use alloc::boxed::Box;
-    pub use alloc::format;
     pub use alloc::string::{String, ToString};
     pub use alloc::vec;
     pub use alloc::vec::Vec;
@@ -52,4 +53,5 @@ pub mod urls;
 pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(any(feature = "std", not(target_arch = "wasm32")))]
 pub mod webhook;

@@ -353,11 +353,7 @@ pub fn verify_with_secrets<K: AsRef<[PreparedSecret]>>(
     parse_payload(input.body)
 }
 
-/// A new secret for a pinless config's `hmac`: standard padded base64 of the 32 bytes given.
-/// Pass bytes from a cryptographically secure source (e.g. `crypto.getRandomValues`).
-pub fn generate_secret(random: &[u8; 32]) -> String {
-    crate::b64::encode(random)
-}
+pub use crate::b64::generate_secret;
 
 /// Reads a timestamp of 10^12 or more ([`MILLISECONDS_THRESHOLD`]) as Unix milliseconds and
 /// returns whole seconds (rounded down); smaller values are returned unchanged.

@@ -15,7 +15,7 @@ use super::errors::make_error;
 #[wasm_bindgen(js_name = generateHmacSecret)]
 pub fn generate_hmac_secret() -> Result<String, JsValue> {
     let bytes = random_bytes::<32>()?;
-    Ok(crate::webhook::generate_secret(&bytes))
+    Ok(crate::b64::generate_secret(&bytes))
 }
 
 /// `N` random bytes from the platform's `crypto.getRandomValues`.
