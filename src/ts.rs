@@ -12,13 +12,14 @@
 //! `Ts::to_rust`/`into_ts`, conversions over serde-wasm-bindgen that nothing here calls: the
 //! adapters in `wasm` read JS values with `wasm::convert` (every problem as an issue with a path,
 //! size and depth limits) and build JS values by hand. `Ts<T>` below has tsify 0.5.8's layout
-//! (`repr(transparent)` over `T::JsType`) and its ABI impls for owned values, so a signature written with it
-//! means what it means with tsify's. The names must stay as tsify-macros 0.5.8 writes them
-//! (Cargo.toml pins `=0.5.8`).
+//! (`repr(transparent)` over `T::JsType`) and its ABI impls for owned values, so a signature
+//! written with it means what it means with tsify's. The names must stay as tsify-macros 0.5.8
+//! writes them (Cargo.toml pins `=0.5.8`).
 //!
-//! Where `Ts<T>` is not used: optional arguments (`Option<Ts<T>>` is written `x?: T` only when every
-//! later argument is an `Option` too, so `client.list(query?, opts?)` would lose its `?`; the JS
-//! options types have no Rust twin), and promises; those keep `unchecked_*_type` strings.
+//! Where `Ts<T>` is not used: optional arguments (`Option<Ts<T>>` is written `x?: T` only when
+//! every later argument is an `Option` too, so `client.list(query?, opts?)` would lose its `?`),
+//! the JS options types (they have no Rust twin), and promises. Those keep `unchecked_*_type`
+//! strings.
 
 use core::marker::PhantomData;
 
