@@ -3,6 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::text::{self, cat};
 use crate::ts as tsify;
 use serde::Serialize;
 use tsify::Tsify;
@@ -58,4 +59,18 @@ impl Issue {
 /// True when any issue has error severity.
 pub fn has_errors(issues: &[Issue]) -> bool {
     issues.iter().any(Issue::is_error)
+}
+
+/// The path of `key` inside `parent`, as [`Issue::path`] writes it: dotted, and the root is "".
+pub fn join_path(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        cat!(parent, ".", key)
+    }
+}
+
+/// The path of the value that holds `path` ("" for a top-level one).
+pub fn parent_path(path: &str) -> &str {
+    text::rsplit_byte(path, b'.').map_or("", |(p, _)| p)
 }

@@ -8,7 +8,7 @@ use crate::text::{self, cat};
 
 use serde_json::{Map, Value};
 
-use crate::issue::Issue;
+use crate::issue::{join_path, parent_path, Issue};
 use crate::model::DialinType;
 use crate::{phone, urls};
 
@@ -132,14 +132,6 @@ pub fn is_whole(n: f64) -> bool {
     magnitude(n) <= 9_007_199_254_740_991.0 && (n as i64) as f64 == n
 }
 
-fn join(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_string()
-    } else {
-        cat!(parent, ".", key)
-    }
-}
-
 fn wrong_type(path: &str, expected: &str, v: &Value) -> Issue {
     let hint = if v.is_null() {
         "; omit the field instead of sending null"
@@ -224,7 +216,7 @@ fn unknown_field(path: &str, key: &str, known: &[&str]) -> Issue {
             "unknown field ",
             path,
             "; did you mean ",
-            join(parent_of(path), s),
+            join_path(parent_path(path), s),
             "?"
         ),
         (None, None) => {
@@ -234,10 +226,6 @@ fn unknown_field(path: &str, key: &str, known: &[&str]) -> Issue {
         }
     };
     Issue::error(path, code::UNKNOWN_FIELD, message)
-}
-
-fn parent_of(path: &str) -> &str {
-    text::rsplit_byte(path, b'.').map_or("", |(p, _)| p)
 }
 
 fn check_string<'v>(path: &str, v: &'v Value, out: &mut Vec<Issue>) -> Option<&'v str> {
@@ -400,7 +388,7 @@ fn check_message_object(path: &str, v: &Value, out: &mut Vec<Issue>) {
         return;
     };
     for (k, val) in m {
-        let p = join(path, k);
+        let p = join_path(path, k);
         if k == "message" {
             check_text(&p, val, out);
         } else {

@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 use super::js::{self, is_array, object_keys};
 use wasm_bindgen::JsCast;
 
-use crate::issue::Issue;
+use crate::issue::{join_path, Issue};
 use crate::validate::code;
 
 /// Issue code for input larger than the adapter accepts.
@@ -119,14 +119,6 @@ fn shown(path: &str) -> &str {
         "the value"
     } else {
         path
-    }
-}
-
-fn join(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_string()
-    } else {
-        cat!(parent, ".", key)
     }
 }
 
@@ -328,7 +320,7 @@ impl Conv {
             if self.exhausted {
                 break;
             }
-            let p = join(path, &cat!(i));
+            let p = join_path(path, &cat!(i));
             let item = match js::get(v, &JsValue::from(i)) {
                 Ok(item) => self.value(&item, &p, depth + 1),
                 Err(_) => {
@@ -371,7 +363,7 @@ impl Conv {
             let Some(name) = self.string(&key, path) else {
                 continue;
             };
-            let p = join(path, &name);
+            let p = join_path(path, &name);
             match js::get(v, &key) {
                 Ok(item) if item.is_undefined() => {}
                 Ok(item) => match self.value(&item, &p, depth + 1) {
