@@ -115,6 +115,16 @@ fn build(
     finish(what, read, result)
 }
 
+/// [`build`] for the requests that name only a config id (GET and DELETE).
+fn build_by_id(
+    what: &str,
+    id: &JsValue,
+    opts: &JsValue,
+    core: impl FnOnce(&str, &RequestOptions) -> Result<Built, Refused>,
+) -> Result<Ts<HttpRequest>, JsValue> {
+    build(what, Some(id), None, opts, false, |id, _, o, _| core(id, o))
+}
+
 /// Validates a create body (any JS value) and returns every issue, errors and warnings.
 #[wasm_bindgen(js_name = validateCreate)]
 pub fn validate_create(
@@ -186,14 +196,7 @@ pub fn build_get_request(
     #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
 ) -> Result<Ts<HttpRequest>, JsValue> {
-    build(
-        "get request",
-        Some(&id),
-        None,
-        &opts,
-        false,
-        |id, _, o, _| request::build_get(id, o),
-    )
+    build_by_id("get request", &id, &opts, request::build_get)
 }
 
 /// Builds `DELETE /domain-dialin-config/:id`.
@@ -202,14 +205,7 @@ pub fn build_delete_request(
     #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestOptions")] opts: JsValue,
 ) -> Result<Ts<HttpRequest>, JsValue> {
-    build(
-        "delete request",
-        Some(&id),
-        None,
-        &opts,
-        false,
-        |id, _, o, _| request::build_delete(id, o),
-    )
+    build_by_id("delete request", &id, &opts, request::build_delete)
 }
 
 /// Builds `GET /domain-dialin-config?…` (`undefined` and `null` mean no filters).
