@@ -60,11 +60,6 @@ impl<T: Tsify> Ts<T> {
         Ts(js.unchecked_into(), PhantomData)
     }
 
-    /// The JS value (tsify's `Ts::js_value`), cloning the handle.
-    pub fn js_value(&self) -> JsValue {
-        self.0.unchecked_ref::<JsValue>().clone()
-    }
-
     /// The JS value, without a clone.
     pub fn into_js_value(self) -> JsValue {
         self.0.unchecked_into()
