@@ -44,6 +44,7 @@ pub mod b64;
 pub mod issue;
 pub mod model;
 pub mod phone;
+pub mod redact;
 pub mod request;
 #[cfg(any(feature = "std", not(target_arch = "wasm32")))]
 pub mod retry;
