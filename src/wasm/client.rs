@@ -4,8 +4,11 @@
 //! does the waiting and the I/O.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::future::{poll_fn, Future};
+use std::pin::pin;
 use std::rc::Rc;
+use std::task::Poll;
 
 use gloo_net::http::Response;
 use js_sys::{Function, Promise, Reflect};
@@ -21,6 +24,7 @@ use super::errors::make_error;
 use super::options;
 use crate::issue::Issue;
 use crate::model::{CreateDialinConfig, DialinType, HttpRequest, UpdateDialinConfig};
+use crate::redact::redact;
 use crate::request::{self, Built, RequestOptions};
 use crate::retry::{self, Failure, Method, Next};
 use crate::ts::Ts;
@@ -175,18 +179,26 @@ fn pick(opts: &JsValue, keys: &[&str]) -> JsValue {
     out.into()
 }
 
+/// The `signal` option: an `AbortSignal`, or any object with its shape (`AbortSignalLike`: an
+/// `aborted` flag and `addEventListener` / `removeEventListener`), as a polyfill or another realm's
+/// signal is. The client only observes it (each attempt has its own `AbortController`); web-sys
+/// calls its methods by name, so an object of that shape works through the `AbortSignal` binding.
 fn signal_of(opts: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
     let s = get(opts, "signal");
     if s.is_undefined() || s.is_null() {
         return Ok(None);
     }
-    s.dyn_into::<AbortSignal>().map(Some).map_err(|_| {
-        make_error(
+    let shaped = s.is_object()
+        && get(&s, "addEventListener").is_function()
+        && get(&s, "removeEventListener").is_function();
+    if !shaped {
+        return Err(make_error(
             "ValidationError",
-            "the option signal must be an AbortSignal",
+            "the option signal must be an AbortSignal (or an object with aborted, addEventListener and removeEventListener)",
             &[],
-        )
-    })
+        ));
+    }
+    Ok(Some(s.unchecked_into()))
 }
 
 fn url_path(url: &str) -> &str {
@@ -272,33 +284,55 @@ impl Inner {
             return Err(Fail::Aborted);
         }
         let ctl = AbortController::new().map_err(|e| Fail::NotSent(js_message(&e)))?;
+        // The attempt ends when the exchange settles or at its deadline (the timeout, or the
+        // caller's abort), whichever comes first. Aborting `ctl` stops a well-behaved fetch and
+        // its body; the deadline also bounds a custom fetch that ignores its signal and a body
+        // that never ends.
+        let mut end_attempt = JsValue::UNDEFINED;
+        let deadline = Promise::new(&mut |res, _| end_attempt = res.into());
+        let end_attempt: Function = end_attempt.unchecked_into();
         let timed_out = Rc::new(Cell::new(false));
         let on_timeout = {
-            let (flag, ctl) = (timed_out.clone(), ctl.clone());
+            let (flag, ctl, end) = (timed_out.clone(), ctl.clone(), end_attempt.clone());
             Closure::<dyn FnMut()>::new(move || {
                 flag.set(true);
                 ctl.abort();
+                let _ = end.call0(&JsValue::UNDEFINED);
             })
         };
         let timer = set_timeout(on_timeout.as_ref(), self.timeout_ms);
         let on_abort = {
-            let ctl = ctl.clone();
-            Closure::<dyn FnMut()>::new(move || ctl.abort())
+            let (ctl, end) = (ctl.clone(), end_attempt);
+            Closure::<dyn FnMut()>::new(move || {
+                ctl.abort();
+                let _ = end.call0(&JsValue::UNDEFINED);
+            })
         };
         if let Some(s) = signal {
             let _ = s.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
         }
-        let result = self.exchange(req, &ctl.signal()).await;
+        let result = {
+            let attempt_signal = ctl.signal();
+            let mut exchange = pin!(self.exchange(req, &attempt_signal));
+            let mut deadline = pin!(JsFuture::from(deadline));
+            poll_fn(|cx| match exchange.as_mut().poll(cx) {
+                Poll::Ready(r) => Poll::Ready(Some(r)),
+                Poll::Pending => deadline.as_mut().poll(cx).map(|_| None),
+            })
+            .await
+        };
         clear_timeout(&timer);
         if let Some(s) = signal {
             let _ =
                 s.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
         }
         match result {
-            Ok(r) => Ok(r),
-            Err(_) if signal.is_some_and(AbortSignal::aborted) => Err(Fail::Aborted),
-            Err(_) if timed_out.get() => Err(Fail::Timeout),
-            Err(e) => Err(e),
+            Some(Ok(r)) => Ok(r),
+            _ if signal.is_some_and(AbortSignal::aborted) => Err(Fail::Aborted),
+            _ if timed_out.get() => Err(Fail::Timeout),
+            Some(Err(e)) => Err(e),
+            // The deadline fired for neither reason: not reachable, but never hang or panic.
+            None => Err(Fail::Timeout),
         }
     }
 
@@ -363,16 +397,13 @@ impl Inner {
         }
     }
 
-    /// Replaces the API key (and a known hmac) in server-provided text.
+    /// Removes the API key and the request's `hmac` from `text`, in any encoding (`redact`).
     fn scrub(&self, text: &str, secret: Option<&str>) -> String {
-        let mut t = text.to_string();
-        if self.opts.api_key.len() >= 4 {
-            t = t.replace(&self.opts.api_key, "***");
+        let key = self.opts.api_key.as_str();
+        match secret {
+            Some(s) => redact(text, &[key, s]),
+            None => redact(text, &[key]),
         }
-        if let Some(s) = secret.filter(|s| s.len() >= 4) {
-            t = t.replace(s, "***");
-        }
-        t
     }
 
     fn error(
@@ -383,7 +414,9 @@ impl Inner {
         extra: &[(&str, JsValue)],
         secret: Option<&str>,
     ) -> JsValue {
-        let path = url_path(&req.url).to_string();
+        // Every string of the error is scrubbed, the client's own words included: with a very short
+        // key they could spell it.
+        let path = self.scrub(url_path(&req.url), secret);
         let what = format!("{} {path}", req.method);
         let mut props: Vec<(&str, JsValue)> = vec![
             ("method", req.method.clone().into()),
@@ -391,11 +424,12 @@ impl Inner {
             ("attempts", attempts.into()),
         ];
         props.extend(extra.iter().cloned());
-        match fail {
+        let (class, message) = match fail {
             Fail::Status { status, body, .. } => {
                 // JSON.parse rather than serde_json: the module then carries no JSON parser.
                 let parsed = js_sys::JSON::parse(body).ok().filter(JsValue::is_object);
                 let error = parsed.as_ref().and_then(|v| get(v, "error").as_string());
+                let shown_error = error.as_deref().map(|e| self.scrub(e, secret));
                 let info = parsed
                     .as_ref()
                     .and_then(|v| get(v, "info").as_string())
@@ -411,7 +445,7 @@ impl Inner {
                     (Some("server-error"), _) | (_, 500..=599) => "server",
                     _ => "unknown",
                 };
-                let detail = match (&error, &info) {
+                let detail = match (&shown_error, &info) {
                     (Some(e), Some(i)) => format!("{e}: {i}"),
                     (Some(e), None) => e.clone(),
                     (None, _) => {
@@ -424,44 +458,38 @@ impl Inner {
                     }
                 };
                 props.push(("status", (*status).into()));
-                props.push(("error", error.map_or(JsValue::UNDEFINED, JsValue::from)));
+                props.push((
+                    "error",
+                    shown_error.map_or(JsValue::UNDEFINED, JsValue::from),
+                ));
                 props.push(("info", info.map_or(JsValue::UNDEFINED, JsValue::from)));
                 props.push(("kind", kind.into()));
                 props.push(("retryable", retry::is_retryable_status(*status).into()));
-                make_error(
+                (
                     "DailyApiError",
-                    &format!("{what} failed with {status} ({detail})"),
-                    &props,
+                    format!("{what} failed with {status} ({detail})"),
                 )
             }
             Fail::NotSent(m) | Fail::Network(m) => {
                 props.push(("retryable", true.into()));
                 let sent = matches!(fail, Fail::Network(_));
                 props.push(("maybeSent", sent.into()));
-                make_error(
-                    "NetworkError",
-                    &format!("{what}: network error: {}", self.scrub(m, secret)),
-                    &props,
-                )
+                ("NetworkError", format!("{what}: network error: {m}"))
             }
             Fail::Timeout => {
                 props.push(("retryable", true.into()));
                 props.push(("timeoutMs", self.timeout_ms.into()));
-                make_error(
+                (
                     "TimeoutError",
-                    &format!(
+                    format!(
                         "{what}: no complete response within {} ms",
                         self.timeout_ms as u64
                     ),
-                    &props,
                 )
             }
-            Fail::Aborted => make_error(
-                "AbortError",
-                &format!("{what}: aborted by the caller"),
-                &props,
-            ),
-        }
+            Fail::Aborted => ("AbortError", format!("{what}: aborted by the caller")),
+        };
+        make_error(class, &self.scrub(&message, secret), &props)
     }
 
     fn parse_ok(&self, text: &str, req: &HttpRequest) -> Result<JsValue, JsValue> {
@@ -501,19 +529,16 @@ impl Inner {
         }
     }
 
-    /// Sends `req` with retries. `create_body` enables reconciliation of ambiguous creates.
+    /// Sends `req` with retries. `create_body` enables reconciliation of ambiguous creates;
+    /// `secret` is the body's `hmac`, kept out of every error as the API key is.
     async fn send(
         self: &Rc<Self>,
         req: HttpRequest,
         signal: Option<AbortSignal>,
         create_body: Option<Value>,
+        secret: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let method = Method::parse(&req.method).unwrap_or(Method::Get);
-        let secret = create_body
-            .as_ref()
-            .and_then(|b| b.get("hmac"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
         let secret = secret.as_deref();
         let mut retries = 0u32;
         let mut ambiguous_before = false;
@@ -596,7 +621,7 @@ impl Inner {
         let Ok(Built { request, .. }) = request::build_list(&query, &self.opts) else {
             return Lookup::Unknown;
         };
-        let page = match Box::pin(self.send(request, signal.cloned(), None)).await {
+        let page = match Box::pin(self.send(request, signal.cloned(), None, None)).await {
             Ok(p) => p,
             Err(_) if signal.is_some_and(AbortSignal::aborted) => return Lookup::Aborted,
             Err(_) => return Lookup::Unknown,
@@ -621,6 +646,11 @@ enum Lookup {
     Absent,
     Unknown,
     Aborted,
+}
+
+/// The `hmac` of a create or update body, the secret its errors must not show.
+fn hmac_of(body: &Value) -> Option<String> {
+    body.get("hmac").and_then(Value::as_str).map(str::to_string)
 }
 
 fn validation_error(what: &str, issues: Vec<Issue>) -> JsValue {
@@ -649,7 +679,8 @@ fn id_of(id: &JsValue, what: &str) -> Result<String, JsValue> {
 
 impl DailyDialinClient {
     /// Sends the built request, or rejects with a `ValidationError` holding every issue found while
-    /// reading the JS input and by the core. `create_body` enables create reconciliation.
+    /// reading the JS input and by the core. `create_body` enables create reconciliation;
+    /// `secret` is the body's `hmac`.
     fn dispatch(
         &self,
         what: &str,
@@ -657,11 +688,14 @@ impl DailyDialinClient {
         built: Result<Built, Vec<Issue>>,
         signal: Option<AbortSignal>,
         create_body: Option<Value>,
+        secret: Option<String>,
     ) -> Promise {
         match (read_issues.is_empty(), built) {
             (true, Ok(b)) => {
                 let inner = self.inner.clone();
-                future_to_promise(async move { inner.send(b.request, signal, create_body).await })
+                future_to_promise(async move {
+                    inner.send(b.request, signal, create_body, secret).await
+                })
             }
             (_, Ok(b)) => rejected(validation_error(
                 what,
@@ -739,7 +773,15 @@ impl DailyDialinClient {
         };
         let read = to_json(&body.into_js_value(), "");
         let built = request::build_create(&read.value, &self.inner.opts);
-        self.dispatch("create body", read.issues, built, signal, Some(read.value))
+        let secret = hmac_of(&read.value);
+        self.dispatch(
+            "create body",
+            read.issues,
+            built,
+            signal,
+            Some(read.value),
+            secret,
+        )
     }
 
     /// Updates a config (`PUT /domain-dialin-config/:id`) with a partial body.
@@ -769,7 +811,8 @@ impl DailyDialinClient {
             .and_then(|m| m.get(&id).copied());
         let dialin_type = typed.dialin_type.or(known);
         let built = request::build_update(&id, &read.value, dialin_type, &self.inner.opts);
-        self.dispatch("update", read.issues, built, signal, None)
+        let secret = hmac_of(&read.value);
+        self.dispatch("update", read.issues, built, signal, None, secret)
     }
 
     fn by_id(
@@ -784,7 +827,14 @@ impl DailyDialinClient {
             Err(e) => return rejected(e),
         };
         match id_of(&id, what) {
-            Ok(id) => self.dispatch(what, Vec::new(), build(&id, &self.inner.opts), signal, None),
+            Ok(id) => self.dispatch(
+                what,
+                Vec::new(),
+                build(&id, &self.inner.opts),
+                signal,
+                None,
+                None,
+            ),
             Err(e) => rejected(e),
         }
     }
@@ -823,7 +873,7 @@ impl DailyDialinClient {
         };
         let read = to_json(&query, "");
         let built = request::build_list(&read.value, &self.inner.opts);
-        self.dispatch("list query", read.issues, built, signal, None)
+        self.dispatch("list query", read.issues, built, signal, None, None)
     }
 
     /// Every config matching `query`, newest first, fetching pages with `starting_after` as the
@@ -857,6 +907,7 @@ impl DailyDialinClient {
         let state = Rc::new(RefCell::new(Pager {
             buffer: VecDeque::new(),
             cursor: None,
+            seen: HashSet::new(),
             done: false,
             query: q,
         }));
@@ -867,8 +918,10 @@ impl DailyDialinClient {
         });
         let iter = js_sys::Object::new();
         Reflect::set(&iter, &"next".into(), &next.into_js_value())?;
-        let this_fn = Function::new_no_args("return this");
-        Reflect::set(&iter, &js_sys::Symbol::async_iterator(), &this_fn)?;
+        // `[Symbol.asyncIterator]() { return this }` without generating code from a string (a
+        // strict Content-Security-Policy forbids that): `Object.prototype.valueOf` returns `this`.
+        let return_this = get(&js_sys::Object::new(), "valueOf");
+        Reflect::set(&iter, &js_sys::Symbol::async_iterator(), &return_this)?;
         Ok(iter.into())
     }
 }
@@ -876,6 +929,8 @@ impl DailyDialinClient {
 struct Pager {
     buffer: VecDeque<JsValue>,
     cursor: Option<String>,
+    /// Every cursor used so far: a server that hands one out again would loop forever.
+    seen: HashSet<String>,
     done: bool,
     query: serde_json::Map<String, Value>,
 }
@@ -917,7 +972,7 @@ impl Pager {
         let req = request::build_list(&Value::Object(query), &inner.opts)
             .map_err(|i| validation_error("list query", i))?
             .request;
-        let page = inner.send(req, signal, None).await?;
+        let page = inner.send(req, signal, None, None).await?;
         let data: js_sys::Array = get(&page, "data").dyn_into().map_err(|_| {
             make_error(
                 "DailyApiError",
@@ -929,6 +984,17 @@ impl Pager {
             .try_borrow_mut()
             .map_err(|_| make_error("DailyDialinError", "listAll: concurrent next()", &[]))?;
         s.cursor = data.iter().last().and_then(|c| get(&c, "id").as_string());
+        if let Some(c) = s.cursor.clone() {
+            if !s.seen.insert(c.clone()) {
+                return Err(make_error(
+                    "DailyApiError",
+                    &format!(
+                        "listAll: the server answered a page ending at {c} again (its cursor did not advance), so paging would never end; stopped"
+                    ),
+                    &[("kind", "unexpected_response".into())],
+                ));
+            }
+        }
         s.done = data.length() == 0 || s.cursor.is_none();
         s.buffer.extend(data.iter());
         Ok(Pager::result(s.buffer.pop_front()))
