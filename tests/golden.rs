@@ -172,6 +172,30 @@ fn base_url_override_and_errors() {
     let err = build_get("x1", &bad).unwrap_err();
     assert_eq!(err[0].path, "baseUrl");
     assert_eq!(err[0].code, "invalid_url");
+    for with_credentials in [
+        "https://user:hunter2@api.daily.co/v1",
+        "https://hunter2@api.daily.co/v1",
+        "https://u:hunter2@api.daily.co:443/v1/",
+        "http://:hunter2@127.0.0.1:4010/v1",
+    ] {
+        let o = RequestOptions {
+            base_url: Some(with_credentials.into()),
+            ..opts()
+        };
+        let err = build_get("x1", &o).unwrap_err();
+        assert_eq!(
+            (err[0].path.as_str(), err[0].code),
+            ("baseUrl", "invalid_url"),
+            "{with_credentials}"
+        );
+        assert!(!err[0].message.contains("hunter2"), "{}", err[0].message);
+    }
+    // An `@` after the authority is part of the path, not credentials.
+    let at_in_path = RequestOptions {
+        base_url: Some("https://proxy.example.com/@daily/v1".into()),
+        ..opts()
+    };
+    assert!(build_get("x1", &at_in_path).is_ok());
     let nokey = RequestOptions::default();
     assert_eq!(build_get("x1", &nokey).unwrap_err()[0].code, "required");
     let newline = RequestOptions {
