@@ -85,8 +85,11 @@ const TYPES = {
   '.wasm': 'application/wasm',
 };
 
-/** Serves `dir` on 127.0.0.1 (random port). Returns { url, close, requests }. */
-export async function serve(dir) {
+/**
+ * Serves `dir` on 127.0.0.1 (random port), with `headers` added to every answer. Returns
+ * { url, close, requests }.
+ */
+export async function serve(dir, { headers = {} } = {}) {
   const requests = [];
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -101,7 +104,7 @@ export async function serve(dir) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
