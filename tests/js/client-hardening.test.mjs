@@ -33,13 +33,14 @@ const ECHOES = {
   every_byte_escaped: (seen) => [400, 'application/json', `{"error":"invalid-request-error","info":"${[...seen].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"}`],
 };
 
-/** The forms a secret can take in text: as is, JSON-escaped, percent-encoded (both cases). */
+/** The forms a secret can take in text: as is, JSON-escaped, percent-encoded (in part or whole, both cases). */
 function forms(secret) {
   const bytes = [...Buffer.from(secret)];
   return [
     secret,
     JSON.stringify(secret).slice(1, -1),
     encodeURIComponent(secret),
+    encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
     bytes.map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join(''),
     bytes.map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''),
   ];
