@@ -361,9 +361,9 @@ pub fn build_list(query: &Value, opts: &RequestOptions) -> Result<Built, Refused
     })
 }
 
-/// The body with the value of every `hmac` key (at the top level, or in a top-level `config`
-/// object) replaced by `"***"`, for previews and logs; the rest of the text is kept as it is.
-/// A body that is not JSON is hidden whole (it might hold a secret in a form we cannot see).
+/// The body with the value of every `hmac` key (at any depth, in any letter case: `HMAC`,
+/// `Hmac`, ...) replaced by `"***"`, for previews and logs; the rest of the text is kept as it
+/// is. A body that is not JSON is hidden whole (it might hold a secret in a form we cannot see).
 pub fn redact_body(body: &str) -> String {
     let mut scan = json_scan::Scan::new(body);
     if scan.document().is_err() {
@@ -399,14 +399,6 @@ mod json_scan {
 
     pub struct NotJson;
 
-    /// Where an object is, which decides whether its `hmac` is redacted.
-    #[derive(Clone, Copy, PartialEq)]
-    enum Place {
-        Top,
-        Config,
-        Other,
-    }
-
     impl<'a> Scan<'a> {
         pub fn new(text: &'a str) -> Self {
             Scan {
@@ -418,7 +410,7 @@ mod json_scan {
         }
 
         pub fn document(&mut self) -> Result<(), NotJson> {
-            self.value(Place::Top, 0)?;
+            self.value(0)?;
             self.ws();
             if self.i == self.s.len() {
                 Ok(())
@@ -455,14 +447,13 @@ mod json_scan {
             }
         }
 
-        /// A value; `place` is where it would sit if it is an object.
-        fn value(&mut self, place: Place, depth: usize) -> Result<(), NotJson> {
+        fn value(&mut self, depth: usize) -> Result<(), NotJson> {
             if depth > MAX_DEPTH {
                 return Err(NotJson);
             }
             self.ws();
             match self.peek().ok_or(NotJson)? {
-                b'{' => self.object(place, depth),
+                b'{' => self.object(depth),
                 b'[' => self.array(depth),
                 b'"' => self.string(None),
                 b't' => self.literal(b"true"),
@@ -504,14 +495,14 @@ mod json_scan {
                 return Ok(());
             }
             loop {
-                self.value(Place::Other, depth + 1)?;
+                self.value(depth + 1)?;
                 if self.item_end(b']')? {
                     return Ok(());
                 }
             }
         }
 
-        fn object(&mut self, place: Place, depth: usize) -> Result<(), NotJson> {
+        fn object(&mut self, depth: usize) -> Result<(), NotJson> {
             if self.open(b'{', b'}')? {
                 return Ok(());
             }
@@ -523,12 +514,8 @@ mod json_scan {
                 self.eat(b':')?;
                 self.ws();
                 let start = self.i;
-                let inner = match (place, key.as_str()) {
-                    (Place::Top, "config") => Place::Config,
-                    _ => Place::Other,
-                };
-                self.value(inner, depth + 1)?;
-                if place != Place::Other && key == "hmac" {
+                self.value(depth + 1)?;
+                if key.eq_ignore_ascii_case("hmac") {
                     self.secrets.push((start, self.i));
                 }
                 if self.item_end(b'}')? {
@@ -570,7 +557,7 @@ mod json_scan {
                                 }
                                 self.i += 4;
                                 // A surrogate half decodes to U+FFFD: only keys are decoded, to
-                                // compare them with "hmac" and "config".
+                                // compare them with "hmac".
                                 char::from_u32(n).unwrap_or('\u{fffd}')
                             }
                             _ => return Err(NotJson),
@@ -624,8 +611,10 @@ mod json_scan {
     }
 }
 
-fn shell_quote(s: &str) -> String {
-    let mut out = String::from("'");
+/// Appends ` ` and `s` in single quotes, for any POSIX shell: inside them nothing is special
+/// (`$`, backticks, `\`, newlines), and a `'` is written as `'\''`.
+fn push_quoted(out: &mut String, s: &str) {
+    out.push_str(" '");
     for c in s.chars() {
         match c {
             '\'' => out.push_str("'\\''"),
@@ -633,35 +622,29 @@ fn shell_quote(s: &str) -> String {
         }
     }
     out.push('\'');
-    out
 }
 
-/// A curl command for `req` with the API key shown as `***` and any `hmac` redacted.
+/// A curl command for `req` with the API key shown as `***` and any `hmac` redacted. Every part
+/// taken from `req` is single-quoted, so no method, URL, header or body can end the argument it
+/// is in; a URL that starts with `-` is passed with `--url`, so curl cannot take it as an option.
 pub fn to_curl(req: &HttpRequest) -> String {
-    let mut parts = vec!["curl".to_string()];
+    let mut out = String::from("curl");
     if req.method != "GET" {
-        parts.push(cat!("-X ", req.method));
+        out.push_str(" -X");
+        push_quoted(&mut out, &req.method);
     }
-    parts.push(shell_quote(&req.url));
-    parts.push(shell_quote("Authorization: Bearer ***"));
+    if req.url.starts_with('-') {
+        out.push_str(" --url");
+    }
+    push_quoted(&mut out, &req.url);
+    out.push_str(" \\\n  -H 'Authorization: Bearer ***'");
     if let Some(ct) = &req.headers.content_type {
-        parts.push(shell_quote(&cat!("Content-Type: ", ct)));
-    }
-    let mut out = String::new();
-    for (i, p) in parts.iter().enumerate() {
-        if i == 0 {
-            out.push_str(p);
-        } else if p.starts_with('\'') && text::find(p, ": ").is_some() {
-            out.push_str(" \\\n  -H ");
-            out.push_str(p);
-        } else {
-            out.push(' ');
-            out.push_str(p);
-        }
+        out.push_str(" \\\n  -H");
+        push_quoted(&mut out, &cat!("Content-Type: ", ct));
     }
     if let Some(body) = &req.body {
-        out.push_str(" \\\n  -d ");
-        out.push_str(&shell_quote(&redact_body(body)));
+        out.push_str(" \\\n  -d");
+        push_quoted(&mut out, &redact_body(body));
     }
     out
 }

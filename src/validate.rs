@@ -553,6 +553,17 @@ pub fn check_id(path: &str, id: &str) -> Option<Issue> {
             cat!(path, " must not be empty"),
         ));
     }
+    if is_dot_segment(id) {
+        return Some(Issue::error(
+            path,
+            code::INVALID_ID,
+            cat!(
+                path,
+                " cannot be . or .. (or a percent-encoded form of them): a URL would take it as \
+                 a step to another path; pass the config's id as Daily returned it"
+            ),
+        ));
+    }
     id.chars()
         .find(|c| matches!(c, '/' | '?' | '#') || c.is_whitespace() || c.is_control())
         .map(|c| {
@@ -572,6 +583,38 @@ pub fn check_id(path: &str, id: &str) -> Option<Issue> {
                 ),
             )
         })
+}
+
+/// True when `id` is `.` or `..`, as written or once percent-escapes are decoded, once or again
+/// (up to 16 times): a URL parser, a proxy or a server would read it as the current or the parent
+/// path segment and send the request to another resource.
+fn is_dot_segment(id: &str) -> bool {
+    let mut s = id.as_bytes().to_vec();
+    for _ in 0..16 {
+        if matches!(s.as_slice(), b"." | b"..") {
+            return true;
+        }
+        let hex = |j: usize| s.get(j).and_then(|&h| char::from(h).to_digit(16));
+        let mut out = Vec::with_capacity(s.len());
+        let mut i = 0;
+        while let Some(&b) = s.get(i) {
+            match (b, hex(i + 1), hex(i + 2)) {
+                (b'%', Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                }
+                _ => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        if out.len() == s.len() {
+            return false;
+        }
+        s = out;
+    }
+    false
 }
 
 /// Validates a list query (A3).

@@ -243,12 +243,31 @@ fn curl_never_shows_the_key_or_the_hmac() {
     assert!(!curl.contains("TRZXR"), "{curl}");
     assert_eq!(
         curl,
-        "curl -X POST 'https://api.daily.co/v1/domain-dialin-config' \\\n  -H 'Authorization: Bearer ***' \\\n  -H 'Content-Type: application/json' \\\n  -d '{\"type\":\"pinless_dialin\",\"hmac\":\"***\",\"room_creation_api\":\"https://example.com/it'\\''s\"}'"
+        "curl -X 'POST' 'https://api.daily.co/v1/domain-dialin-config' \\\n  -H 'Authorization: Bearer ***' \\\n  -H 'Content-Type: application/json' \\\n  -d '{\"type\":\"pinless_dialin\",\"hmac\":\"***\",\"room_creation_api\":\"https://example.com/it'\\''s\"}'"
     );
     let dbg = format!("{req:?} {:?}", opts());
     assert!(!dbg.contains(KEY) && !dbg.contains(secret), "{dbg}");
     let get = to_curl(&build_get("x1", &opts()).unwrap().request);
     assert_eq!(get, "curl 'https://api.daily.co/v1/domain-dialin-config/x1' \\\n  -H 'Authorization: Bearer ***'");
+}
+
+#[test]
+fn curl_quotes_every_part_it_prints() {
+    use daily_dialin::model::{HttpRequest, RequestHeaders};
+    let req = HttpRequest {
+        method: "P'$(id)`x`\n".into(),
+        url: "-o/tmp/x".into(),
+        headers: RequestHeaders {
+            authorization: "Bearer secret".into(),
+            content_type: Some("a'b".into()),
+        },
+        body: Some(r#"{"v":"it's"}"#.into()),
+    };
+    assert_eq!(
+        to_curl(&req),
+        "curl -X 'P'\\''$(id)`x`\n' --url '-o/tmp/x' \\\n  -H 'Authorization: Bearer ***' \\\n  \
+         -H 'Content-Type: a'\\''b' \\\n  -d '{\"v\":\"it'\\''s\"}'"
+    );
 }
 
 #[test]
@@ -271,12 +290,16 @@ fn redact_body_hides_every_hmac_and_keeps_the_rest_of_the_text() {
             r#"{"hmac":"***","hmac":"***"}"#,
         ),
         (r#"{"hmac":{"nested":["c2VjcmV0"]}}"#, r#"{"hmac":"***"}"#),
-        // Deeper objects and arrays are not configs: left as they are.
+        // At any depth, in objects and arrays, and in any letter case.
         (
-            r#"{"x":{"hmac":"1"},"a":[{"hmac":"2"}]}"#,
-            r#"{"x":{"hmac":"1"},"a":[{"hmac":"2"}]}"#,
+            r#"{"x":{"HMAC":"1"},"a":[{"Hmac":"2"},[{"hMaC":3}]]}"#,
+            r#"{"x":{"HMAC":"***"},"a":[{"Hmac":"***"},[{"hMaC":"***"}]]}"#,
         ),
-        (r#"[{"hmac":"1"}]"#, r#"[{"hmac":"1"}]"#),
+        (r#"[{"hmac":"1"}]"#, r#"[{"hmac":"***"}]"#),
+        (
+            r#"{"\u0048MAC":"1","hmacs":"2"}"#,
+            r#"{"\u0048MAC":"***","hmacs":"2"}"#,
+        ),
         (r#""just text""#, r#""just text""#),
         (
             r#"{"n":-1.5e3,"t":true,"f":false,"z":null,"s":"\"\\\/\b\f\n\r\t\u00e9"}"#,
@@ -305,9 +328,14 @@ fn redact_body_hides_every_hmac_and_keeps_the_rest_of_the_text() {
     ] {
         assert_eq!(redact_body(bad), "<body hidden: not JSON>", "{bad:?}");
     }
-    // Nesting up to the limit is JSON.
+    // Nesting up to the limit is JSON, and an hmac at the bottom is found.
     let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
     assert_eq!(redact_body(&ok), ok);
+    let deep = |v: &str| format!("{}{v}{}", r#"{"a":["#.repeat(60), "]}".repeat(60));
+    assert_eq!(
+        redact_body(&deep(r#"{"Hmac":"c2VjcmV0"}"#)),
+        deep(r#"{"Hmac":"***"}"#)
+    );
 }
 
 #[test]

@@ -506,6 +506,38 @@ fn a3_list_query_rules() {
 fn a3_ids_are_checked() {
     use daily_dialin::validate::check_id;
     assert_eq!(check_id("id", "0cb313e1-211f-4be0-833d-8c7305b19902"), None);
+    for ok in [
+        "...",
+        ".a",
+        "a.",
+        "%2e%2e%2e",
+        "%2x",
+        "%",
+        "%2e%",
+        "%252e%2",
+        "a%2e",
+    ] {
+        assert_eq!(check_id("id", ok), None, "{ok:?}");
+    }
+    // Dot segments, as written and percent-encoded (any case, nested encodings).
+    for bad in [
+        ".",
+        "..",
+        "%2e",
+        "%2E",
+        "%2e%2e",
+        "%2E%2e",
+        ".%2e",
+        "%2e.",
+        "%252e",
+        "%25252E%2e",
+        "%2%65",
+        "%%32%65",
+    ] {
+        let issue = check_id("id", bad).expect(bad);
+        assert_eq!(issue.code, "invalid_id", "{bad:?}");
+        assert!(issue.message.contains(". or .."), "{}", issue.message);
+    }
     for bad in ["", "a/b", "a?b", "a#b", "a b", "a\tb", "a\nb"] {
         assert_eq!(
             check_id("id", bad).map(|i| i.code),

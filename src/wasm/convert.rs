@@ -71,7 +71,16 @@ impl Converted {
 /// Reads `v` as JSON data. `undefined` at the root reads as `null`; a root value that cannot be
 /// read also reads as `null`, with its issue, and its path in `dropped`.
 pub fn to_json(v: &JsValue, root_path: &str) -> Converted {
-    let mut c = Conv::default();
+    to_json_within(v, root_path, None)
+}
+
+/// [`to_json`], except that the string at `large.0` (a path) may have up to `large.1` code units
+/// (counted as [`MAX_STRING_UNITS`] in the total): for `toCurl`, whose request body may be large.
+pub fn to_json_within(v: &JsValue, root_path: &str, large: Option<(&str, u32)>) -> Converted {
+    let mut c = Conv {
+        large,
+        ..Conv::default()
+    };
     let value = if v.is_undefined() {
         Value::Null
     } else {
@@ -94,12 +103,12 @@ pub fn read_string(v: &JsValue, path: &str) -> Result<Option<String>, Issue> {
     }
     let units = v.unchecked_ref::<js_sys::JsString>().length();
     if units > MAX_STRING_UNITS {
-        return Err(too_large(path, units));
+        return Err(too_large(path, units, MAX_STRING_UNITS));
     }
     Ok(v.as_string())
 }
 
-fn too_large(path: &str, units: u32) -> Issue {
+fn too_large(path: &str, units: u32, max: u32) -> Issue {
     Issue::error(
         path,
         TOO_LARGE,
@@ -108,7 +117,7 @@ fn too_large(path: &str, units: u32) -> Issue {
             " is a string of ",
             units,
             " characters; at most ",
-            MAX_STRING_UNITS,
+            max,
             " are accepted"
         ),
     )
@@ -123,7 +132,9 @@ fn shown(path: &str) -> &str {
 }
 
 #[derive(Default)]
-struct Conv {
+struct Conv<'a> {
+    /// The path whose string may be longer, and its limit (see [`to_json_within`]).
+    large: Option<(&'a str, u32)>,
     issues: Vec<Issue>,
     dropped: Vec<String>,
     nodes: usize,
@@ -133,7 +144,7 @@ struct Conv {
     exhausted: bool,
 }
 
-impl Conv {
+impl Conv<'_> {
     /// Records an issue; past [`MAX_ISSUES`] it records one last issue and stops the reading.
     fn push(&mut self, issue: Issue) {
         if self.exhausted {
@@ -200,11 +211,15 @@ impl Conv {
 
     fn string(&mut self, v: &JsValue, path: &str) -> Option<String> {
         let units = v.unchecked_ref::<js_sys::JsString>().length();
-        if units > MAX_STRING_UNITS {
-            self.push(too_large(path, units));
+        let max = match self.large {
+            Some((p, max)) if p == path => max,
+            _ => MAX_STRING_UNITS,
+        };
+        if units > max {
+            self.push(too_large(path, units, max));
             return None;
         }
-        if !self.spend(path, u64::from(units)) {
+        if !self.spend(path, u64::from(units.min(MAX_STRING_UNITS))) {
             return None;
         }
         v.as_string()

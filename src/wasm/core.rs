@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use serde_json::Value;
 
-use super::convert::{read_string, to_json, Converted};
+use super::convert::{read_string, to_json, to_json_within, Converted};
 use super::issues::{issues_to_js, validation_error};
 use super::js;
 use super::options;
@@ -294,10 +294,18 @@ fn read_request(read: &mut Converted) -> Option<HttpRequest> {
     request
 }
 
+/// Longest request body `toCurl` reads, in UTF-16 code units (8 Mi: more than any body the
+/// builders write; the other fields keep the usual limit).
+const MAX_CURL_BODY_UNITS: u32 = 1 << 23;
+
 /// A curl command for a built request, with the API key shown as `***` and any `hmac` redacted.
 #[wasm_bindgen(js_name = toCurl)]
 pub fn to_curl(request: Ts<HttpRequest>) -> Result<String, JsValue> {
-    let mut read = to_json(&request.into_js_value(), "");
+    let mut read = to_json_within(
+        &request.into_js_value(),
+        "",
+        Some(("body", MAX_CURL_BODY_UNITS)),
+    );
     match read_request(&mut read) {
         Some(req) => Ok(request::to_curl(&req)),
         None => Err(validation_error("request for toCurl", &read.issues)),

@@ -31,7 +31,8 @@ extern "C" {
     /// a ReferenceError, which `catch` turns into an `Err`. (Named directly rather than found
     /// through `js_sys::global()`, whose four global lookups are ~1 KB of the small modules.)
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
-    fn get_random_values(buf: &Uint8Array) -> Result<JsValue, JsValue>;
+    /// (Its result, `buf` itself, is not taken: see `wasm::js` on `catch` imports.)
+    fn get_random_values(buf: &Uint8Array) -> Result<(), JsValue>;
 }
 
 /// Fills `out` from `crypto.getRandomValues` (at most 65536 bytes at a time, as the API allows).

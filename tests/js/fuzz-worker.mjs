@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { rng } from './helpers.mjs';
 
 const { modulePaths, seed: SEED, inputs: INPUTS, warmup: WARMUP, memorySlack: MEMORY_SLACK } = workerData;
 const modules = await Promise.all(
@@ -19,18 +20,6 @@ const helpers = {
 };
 /** The module under test (its error classes are the shared ones of errors.js). */
 let dd;
-
-// mulberry32: small, seedable.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEY = 'sk_FUZZ_SECRET_KEY_7f3a';
 const VALID = [

@@ -91,7 +91,7 @@ test('emulator mode: validate, create, list, edit, page, simulate a call, errors
     assert.equal(await page.locator('#create-phone-number-msg li').count(), 0);
     assert.equal(await page.locator('#create-hold-music-url-msg li.warning').count(), 1);
     const curl = await page.textContent('#preview-curl');
-    assert.match(curl, /-X POST '.*\/v1\/domain-dialin-config'/);
+    assert.match(curl, /-X 'POST' '.*\/v1\/domain-dialin-config'/);
     assert.match(curl, /"phone_number":"\+12095551234"/);
     assert.ok(!curl.includes(secret), 'the hmac is redacted in the preview');
     assert.ok(!(await page.textContent('#preview-request')).includes(secret));
@@ -153,7 +153,7 @@ test('emulator mode: validate, create, list, edit, page, simulate a call, errors
     assert.equal(await page.locator('#edit-save').isDisabled(), true);
     await page.fill('#edit-hold-music-url', 'https://example.com/hold.mp3');
     await page.fill('#edit-name-prefix', 'support');
-    assert.match(await page.textContent('#edit-curl'), /-X PUT .*"name_prefix":"support"/s);
+    assert.match(await page.textContent('#edit-curl'), /-X 'PUT' .*"name_prefix":"support"/s);
     await page.locator('#edit-save').click();
     await dialog.waitFor({ state: 'hidden' });
     await card(page, 'support').waitFor();
