@@ -75,9 +75,7 @@ impl UrlError {
             UrlError::BadScheme => "must use https:// (or http://)",
             UrlError::NoHost => "has no host",
             UrlError::BadHost => "has a host with characters a host name cannot hold",
-            UrlError::BadAddress => {
-                "has a host that URL parsers read as an IP address, and it is not a valid one"
-            }
+            UrlError::BadAddress => "has a numeric host that is not a valid IP address",
             UrlError::NonAscii => {
                 "has a host with non-ASCII characters; write the host in its ASCII form (xn--...)"
             }
@@ -450,10 +448,15 @@ pub fn check(s: &str, allow_private: bool) -> Result<ParsedUrl<'_>, Refusal> {
         Host::Domain => domain_reason(&u.host).map(String::from),
         kind => address_reason(kind),
     };
+    // IPv6 addresses are shown as they are written in a URL.
+    let (open, close) = match u.kind {
+        Host::V6(_) => ("[", "]"),
+        _ => ("", ""),
+    };
     if let (Some(why), false) = (why, allow_private) {
-        let mut message = cat!("points at ", u.host);
+        let mut message = cat!("points at ", open, u.host, close);
         if let Some(c) = &canon {
-            message.push_str(&cat!(", which is ", c));
+            message.push_str(&cat!(", which is ", open, c, close));
         }
         message.push_str(&cat!(", ", why, "; Daily cannot reach it: use a public host, or allowPrivateUrls with the local emulator"));
         return Err(Refusal {
@@ -465,12 +468,14 @@ pub fn check(s: &str, allow_private: bool) -> Result<ParsedUrl<'_>, Refusal> {
         return Err(Refusal {
             not_public: false,
             message: cat!(
-                "has the IP address ",
-                c,
-                " written as ",
+                "has the IP address written ",
+                open,
                 u.host,
+                close,
                 "; write it as ",
-                c
+                open,
+                c,
+                close
             ),
         });
     }
@@ -683,8 +688,8 @@ mod tests {
         for (h, canon) in [
             ("0x08.8.8.8", "8.8.8.8"),
             ("134744072", "8.8.8.8"),
-            ("[2001:DB8:0:0::1]", "2001:db8::1"),
-            ("[::ffff:8.8.8.8]", "::ffff:808:808"),
+            ("[2001:DB8:0:0::1]", "[2001:db8::1]"),
+            ("[::ffff:8.8.8.8]", "[::ffff:808:808]"),
         ] {
             let (not_public, msg) = verdict(h).unwrap_err();
             assert!(

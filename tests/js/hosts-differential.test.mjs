@@ -363,7 +363,7 @@ describe('host judgement against Node URL', () => {
       ['https://0x7f.1/', 'not_public_url', '0x7f.1, which is 127.0.0.1'],
       ['https://10.0x0.0.1/', 'not_public_url', '10.0.0.1, a private address'],
       ['https://0177.0.0.1/', 'not_public_url', '127.0.0.1'],
-      ['https://[0:0:0:0:0:0:0:1]/', 'not_public_url', '::1, a loopback address'],
+      ['https://[0:0:0:0:0:0:0:1]/', 'not_public_url', 'which is [::1], a loopback address'],
       ['https://[0::1]/', 'not_public_url', '::1'],
       ['https://[::ffff:7f00:1]/', 'not_public_url', '127.0.0.1 in an IPv6 address'],
       ['https://[::127.0.0.1]/', 'not_public_url', '::7f00:1'],
@@ -373,8 +373,8 @@ describe('host judgement against Node URL', () => {
       ['https://exa\u00admple.com/', 'invalid_url', 'ASCII form'],
       ['https://127.0.0.1\u200b/', 'invalid_url', 'ASCII form'],
       ['https://0x08.8.8.8/hook', 'invalid_url', 'write it as 8.8.8.8'],
-      ['https://[2001:DB8:0:0::1]/hook', 'invalid_url', 'write it as 2001:db8::1'],
-      ['https://foo.123/hook', 'invalid_url', 'not a valid one'],
+      ['https://[2001:DB8:0:0::1]/hook', 'invalid_url', 'write it as [2001:db8::1]'],
+      ['https://foo.123/hook', 'invalid_url', 'not a valid IP address'],
     ]) {
       const report = m.validateCreate({ type: 'pinless_dialin', phone_number: '+12095550001', room_creation_api: s });
       const issue = report.issues.find((x) => x.severity === 'error');
