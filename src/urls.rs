@@ -195,10 +195,11 @@ fn v4_part(p: &str) -> Option<u64> {
     };
     digits.iter().try_fold(0u64, |n, &b| {
         let d = hex_value(b).filter(|&d| d < radix)?;
-        Some(
-            n.saturating_mul(u64::from(radix))
-                .saturating_add(u64::from(d)),
-        )
+        Some(if n >> 33 != 0 {
+            n
+        } else {
+            n * u64::from(radix) + u64::from(d)
+        })
     })
 }
 
