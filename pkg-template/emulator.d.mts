@@ -21,6 +21,15 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** Timeout of each webhook delivery (default 10000). */
   webhookTimeoutMs?: number;
+  /**
+   * Resolves webhook host names, as `dns.lookup` (the default) does. With `allowPrivateUrls: false`
+   * a delivery fails when any address it gives is not public (for tests, or a custom resolver).
+   */
+  lookup?: (
+    hostname: string,
+    options: { all?: boolean; family?: number; hints?: number },
+    callback: (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void,
+  ) => void;
 }
 
 /** A fault for the next matching `/v1` requests (`POST /_emulator/faults`). */

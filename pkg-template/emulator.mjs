@@ -3,12 +3,18 @@
 // The state and every rule live in Rust (the same validation code as the client); this file is the
 // HTTP shell: it reads requests, obeys the core's delay / drop directives, persists state, and
 // delivers the signed webhooks the core asks for.
+import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as errors from './errors.js';
-import { EmulatorCore, __registerErrorClasses } from './emulator/daily_dialin_emulator.js';
+import {
+  EmulatorCore,
+  __registerErrorClasses,
+  addressRefusal,
+  deliveryUrlRefusal,
+} from './emulator/daily_dialin_emulator.js';
 
 __registerErrorClasses(errors);
 const { DailyDialinError } = errors;
@@ -24,6 +30,7 @@ const DEFAULTS = {
   dataFile: undefined,
   maxBodyBytes: 1024 * 1024,
   webhookTimeoutMs: 10000,
+  lookup: undefined,
 };
 /** The headers the core sets on every answer; the shell's own answers (413, 500) carry them too. */
 const CORS = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After, X-Emulator-Fault' };
@@ -64,6 +71,7 @@ function checkOptions(options) {
   wholeNumber('holdTimeoutMs', o.holdTimeoutMs, 0, Number.MAX_SAFE_INTEGER);
   wholeNumber('maxBodyBytes', o.maxBodyBytes, 0, 2 ** 31 - 1);
   wholeNumber('webhookTimeoutMs', o.webhookTimeoutMs, 1, 2 ** 31 - 1);
+  if (o.lookup !== undefined && typeof o.lookup !== 'function') throw fail('lookup must be a function like dns.lookup');
   if (o.dataFile !== undefined && (typeof o.dataFile !== 'string' || !o.dataFile)) throw fail('dataFile must be a file path');
   return o;
 }
@@ -177,6 +185,30 @@ function answerError(res, status, error, info, extra = {}) {
   res.end(JSON.stringify({ error, info }));
 }
 
+const NOT_PUBLIC = Symbol('not public');
+
+/**
+ * A `lookup` for http(s).request that resolves with `lookup` (dns.lookup by default) and fails when
+ * any address of the host is not public, as the core judges it.
+ */
+function publicLookup(lookup) {
+  return (hostname, options, callback) => {
+    lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err);
+      const list = Array.isArray(addresses) ? addresses : [];
+      const bad = list.length ? list.find((a) => addressRefusal(String(a?.address))) : { address: 'no address' };
+      if (bad) {
+        const why = list.length ? `, ${addressRefusal(String(bad.address))}` : '';
+        const e = new Error(`the webhook host ${hostname} resolves to ${bad.address}${why}; not delivered (private URLs are not allowed)`);
+        e[NOT_PUBLIC] = true;
+        return callback(e);
+      }
+      if (options.all) callback(null, list);
+      else callback(null, list[0].address, list[0].family);
+    });
+  };
+}
+
 /**
  * Starts the emulator on `host:port` (default 127.0.0.1 and a free port).
  * @param {import('./emulator.d.mts').EmulatorOptions} [options]
@@ -241,7 +273,15 @@ export async function startEmulator(options = {}) {
       }
       const body = Buffer.from(effect.body, 'utf8');
       const headers = { ...Object.fromEntries(effect.headers), 'Content-Length': String(body.length) };
-      const req = mod.request(url, { method: 'POST', headers, agent: false });
+      // Without private URLs, the rule of room_creation_api holds for the URL and for every address
+      // its host resolves to (the core judges both), so a webhook never reaches a private host.
+      const refused = o.allowPrivateUrls ? undefined : deliveryUrlRefusal(effect.url);
+      if (refused) {
+        resolve({ error: refused });
+        return;
+      }
+      const lookup = o.allowPrivateUrls ? o.lookup : publicLookup(o.lookup ?? dns.lookup);
+      const req = mod.request(url, { method: 'POST', headers, agent: false, lookup });
       let result;
       const timer = setTimeout(() => {
         result ??= { error: `timeout after ${o.webhookTimeoutMs} ms` };
@@ -255,7 +295,7 @@ export async function startEmulator(options = {}) {
         res.on('error', () => {});
       });
       req.on('error', (e) => {
-        result ??= { error: closed ? 'emulator closed' : String(e.code ?? e.message) };
+        result ??= { error: closed ? 'emulator closed' : e[NOT_PUBLIC] ? e.message : String(e.code ?? e.message) };
         resolve(result);
       });
       req.on('close', () => {

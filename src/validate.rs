@@ -282,26 +282,18 @@ fn check_url(path: &str, v: &Value, opts: &Options, mp3: bool, out: &mut Vec<Iss
     let Some(s) = check_string(path, v, out) else {
         return;
     };
-    let u = match urls::parse(s) {
+    let u = match urls::check(s, opts.allow_private_urls) {
         Ok(u) => u,
-        Err(e) => {
-            out.push(Issue::error(
-                path,
-                code::INVALID_URL,
-                cat!(path, " ", e.describe()),
-            ));
+        Err(r) => {
+            let c = if r.not_public {
+                code::NOT_PUBLIC_URL
+            } else {
+                code::INVALID_URL
+            };
+            out.push(Issue::error(path, c, cat!(path, " ", r.message)));
             return;
         }
     };
-    if let Some(why) = urls::non_public_reason(&u.host) {
-        if !opts.allow_private_urls {
-            out.push(Issue::error(
-                path,
-                code::NOT_PUBLIC_URL,
-                cat!(path, " points at ", why, " (", u.host, "), which Daily cannot reach; use a public host, or allowPrivateUrls with the local emulator"),
-            ));
-        }
-    }
     if !u.https {
         let what = if mp3 {
             "the hold music is fetched"

@@ -113,3 +113,19 @@ impl EmulatorCore {
         self.inner.reset();
     }
 }
+
+/// Why the emulator must not deliver a webhook to `url` when private URLs are not allowed (the
+/// rule `validateCreate` applies to `room_creation_api`), or `undefined` when it may.
+#[wasm_bindgen(js_name = deliveryUrlRefusal, skip_typescript)]
+pub fn delivery_url_refusal(url: &str) -> Option<String> {
+    crate::urls::check(url, false)
+        .err()
+        .map(|r| format!("the webhook URL {}", r.message))
+}
+
+/// Why a resolved IP address (as `dns.lookup` gives it) is not one Daily could reach, or
+/// `undefined` when it is public. The emulator refuses to connect to such an address.
+#[wasm_bindgen(js_name = addressRefusal, skip_typescript)]
+pub fn address_refusal(ip: &str) -> Option<String> {
+    crate::urls::ip_reason(ip)
+}
