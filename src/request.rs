@@ -105,7 +105,7 @@ fn base_and_auth(opts: &RequestOptions, out: &mut Vec<Issue>) -> Option<(String,
         )),
         // Credentials in the URL would be sent to the server in every request and shown wherever
         // the URL is (errors, curl previews); the message does not repeat them.
-        Ok(_) if has_userinfo(base) => out.push(Issue::error(
+        Ok(u) if u.userinfo => out.push(Issue::error(
             "baseUrl",
             code::INVALID_URL,
             "baseUrl cannot hold a user name or password (user:password@host); the API key goes in apiKey",
@@ -113,17 +113,6 @@ fn base_and_auth(opts: &RequestOptions, out: &mut Vec<Issue>) -> Option<(String,
         Ok(_) => {}
     }
     (!has_errors(out)).then(|| (base.to_string(), cat!("Bearer ", key)))
-}
-
-/// Whether the authority of an absolute URL (after `://`, up to the first `/`, `\`, `?` or `#`,
-/// as a WHATWG parser reads http and https URLs) has a userinfo part.
-fn has_userinfo(url: &str) -> bool {
-    let Some(rest) = text::find(url, "://").and_then(|at| url.get(at + 3..)) else {
-        return false;
-    };
-    rest.bytes()
-        .take_while(|b| !matches!(b, b'/' | b'\\' | b'?' | b'#'))
-        .any(|b| b == b'@')
 }
 
 fn split(issues: Vec<Issue>) -> Result<Vec<Issue>, Refused> {

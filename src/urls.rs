@@ -53,6 +53,8 @@ pub struct ParsedUrl<'a> {
     pub kind: Host,
     /// Path without query or fragment (may be empty).
     pub path: &'a str,
+    /// The authority has a userinfo part (`user:password@`).
+    pub userinfo: bool,
 }
 
 /// Why a string is not an absolute http(s) URL with a host.
@@ -171,6 +173,7 @@ pub fn parse(s: &str) -> Result<ParsedUrl<'_>, UrlError> {
         host,
         kind,
         path,
+        userinfo: host_port.len() != authority.len(),
     })
 }
 
