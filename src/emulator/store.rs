@@ -35,6 +35,21 @@ pub(crate) struct Store {
     next_seq: u64,
 }
 
+/// The journal line of a reset (see [`Store::apply`]).
+pub(crate) const RESET_LINE: &str = r#"{"op":"reset"}"#;
+
+/// One change of the persisted state, as a journal line: `{"op":"put","seq","id","type",
+/// "config"}` (a config as stored after a create or update), `{"op":"delete","seq","id"}`,
+/// `{"op":"reset"}` or `{"op":"state","state":{...}}` (an import).
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum Change {
+    Put(StoredConfig),
+    Delete(Tombstone),
+    Reset,
+    State { state: Value },
+}
+
 /// One stored config in the exported state.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct StoredConfig {
@@ -320,13 +335,78 @@ impl Store {
         Ok(stored.clone())
     }
 
-    /// `DELETE /domain-dialin-config/:id`. The id stays usable as a list cursor.
-    pub fn delete(&mut self, id: &str) -> Result<(), Reply> {
+    /// `DELETE /domain-dialin-config/:id`. The id stays usable as a list cursor. Returns the
+    /// journal line.
+    pub fn delete(&mut self, id: &str) -> Result<String, Reply> {
         let seq = self.seq_of(id).ok_or_else(|| not_found(id))?;
+        self.bury(seq, id);
+        let mut line = serde_json::json!({ "op": "delete" });
+        line["seq"] = Value::from(seq);
+        line["id"] = Value::from(id);
+        Ok(line.to_string())
+    }
+
+    fn bury(&mut self, seq: u64, id: &str) {
         self.configs.remove(&seq);
         self.deleted.insert(seq, id.to_string());
         while self.deleted.len() > MAX_TOMBSTONES {
             self.deleted.pop_first();
+        }
+    }
+
+    /// The journal line that stores `config` as it is now (after a create or update).
+    pub fn put_line(&self, config: &DialinConfig) -> String {
+        let seq = self.seq_of(&config.id).unwrap_or(self.next_seq);
+        let mut line = serde_json::to_value(StoredConfig {
+            seq,
+            config: config.clone(),
+        })
+        .unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut line {
+            m.insert("op".into(), Value::from("put"));
+        }
+        line.to_string()
+    }
+
+    /// The journal line of a state import: the whole state.
+    pub fn state_line(&self) -> String {
+        format!(r#"{{"op":"state","state":{}}}"#, self.export())
+    }
+
+    /// Applies one journal line. A stored config is checked as on import (id, create rules);
+    /// uniqueness is not, since a line may be replayed on a state that already moved on.
+    pub fn apply(&mut self, line: &str, opts: &Options) -> Result<(), String> {
+        let change: Change = serde_json::from_str(line)
+            .map_err(|e| format!("a journal line is not readable: {e}"))?;
+        match change {
+            Change::Put(StoredConfig { seq, config: c }) => {
+                if let Some(issue) = validate::check_id("id", &c.id) {
+                    return Err(format!("config {:?}: {}", c.id, issue.message));
+                }
+                let issues = validate::validate_create(&as_create_body(&c), opts);
+                if has_errors(&issues) {
+                    return Err(format!(
+                        "config {}: {}",
+                        c.id,
+                        super::http::issues_info(&issues)
+                    ));
+                }
+                if let Some(old) = self.seq_of(&c.id) {
+                    self.configs.remove(&old);
+                }
+                self.deleted.retain(|s, id| *s != seq && *id != c.id);
+                self.next_seq = self.next_seq.max(seq.saturating_add(1));
+                self.configs.insert(seq, c);
+            }
+            Change::Delete(Tombstone { seq, id }) => {
+                if self.configs.get(&seq).is_some_and(|c| c.id == id) || self.seq_of(&id).is_none()
+                {
+                    self.bury(seq, &id);
+                }
+                self.next_seq = self.next_seq.max(seq.saturating_add(1));
+            }
+            Change::Reset => *self = Store::default(),
+            Change::State { state } => *self = Store::import(&state.to_string(), opts)?,
         }
         Ok(())
     }
