@@ -128,6 +128,41 @@ test('a port in use is a clear startup error', async () => {
   }
 });
 
+test('prints the admin token the /_emulator routes need; --admin-token sets it and is not printed', async () => {
+  const ADMIN = /^admin routes: (http:\/\/127\.0\.0\.1:\d+)\/_emulator\/\* with Authorization: Bearer (.+)$/m;
+  const lines = async (args) => {
+    const cli = spawnCli(args);
+    for (let i = 0; !ADMIN.test(cli.out().stdout); i++) {
+      if (cli.child.exitCode !== null || i > 500) {
+        cli.child.kill('SIGKILL');
+        assert.fail(JSON.stringify(cli.out()));
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const [, origin, token] = ADMIN.exec(cli.out().stdout);
+    return { ...cli, origin, token };
+  };
+  const gen = await lines(['--port', '0']);
+  try {
+    assert.match(gen.token, /^[A-Za-z0-9_-]{32}$/);
+    assert.equal((await client(gen.origin, gen.token)('GET', '/_emulator/state')).status, 200);
+    assert.equal((await client(gen.origin, 'any-key')('GET', '/_emulator/state')).status, 401);
+  } finally {
+    gen.child.kill('SIGTERM');
+    await gen.exited;
+  }
+  const chosen = 'chosen-admin-token-0123456789';
+  const own = await lines(['--port', '0', '--admin-token', chosen]);
+  try {
+    assert.equal(own.token, '<the --admin-token value>');
+    assert.ok(!own.out().stdout.includes(chosen), 'a chosen token is not printed');
+    assert.equal((await client(own.origin, chosen)('GET', '/_emulator/faults')).status, 200);
+  } finally {
+    own.child.kill('SIGTERM');
+    await own.exited;
+  }
+});
+
 /** Every config of the emulator at `origin`, by id, paging through the list. */
 async function allConfigs(origin) {
   const req = client(origin);
