@@ -315,7 +315,7 @@ test('a corrupt or invalid data file is a clear startup error and is left untouc
   assert.equal(JSON.parse(readFileSync(empty, 'utf8')).version, 1, 'a fresh file is written at start');
 });
 
-test('in-process dataFile: reset and state import are persisted too', async () => {
+test('in-process dataFile: reset and state import are persisted too; a broken journal line is a clear error', async () => {
   const file = join(tmp.dir, 'inproc.json');
   const a = await m.startEmulator({ dataFile: file });
   const made = await client(a.origin)('POST', CFG, { body: { type: 'pin_dialin', phone_number: '+12095550001' } });
@@ -329,6 +329,9 @@ test('in-process dataFile: reset and state import are persisted too', async () =
   await b.reset();
   assert.equal(idsOnDisk(file).size, 0);
   await b.close();
+  // An unreadable line before the last one is not a torn write: the startup stops and says where.
+  writeFileSync(`${file}.journal`, '{"op":"nope"}\n{"op":"reset"}\n');
+  await assert.rejects(m.startEmulator({ dataFile: file }), /line 1 of the journal .*inproc\.json\.journal is not valid .*delete the journal/);
 });
 
 test('close() leaves nothing open: a process that used the emulator exits by itself', { timeout: 30_000 }, async () => {
