@@ -2,7 +2,7 @@
 // daily-dialin side by side with zod, valibot, ajv, raw fetch and node:crypto (issue 8).
 //
 //   npm run bench                        # every section, about 1 minute on 2 cores
-//   node bench/run.mjs --only size,cold  # some sections: size cold throughput batch request webhook browser
+//   node bench/run.mjs --only size,cold  # some sections: size cold throughput batch request webhook browser persist
 //   node bench/run.mjs --out FILE        # default bench/results/latest.json
 //
 // Measures the installed package (pkg/ packed with `npm pack` and installed into .tmp/consumer,
@@ -21,7 +21,7 @@ import { interleave, kb, median, nsPerOp, ratioOf, round, sizes, sumSizes, table
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
-const SECTIONS = ['size', 'cold', 'throughput', 'batch', 'request', 'webhook', 'browser'];
+const SECTIONS = ['size', 'cold', 'throughput', 'batch', 'request', 'webhook', 'browser', 'persist'];
 const { values: args } = parseArgs({
   options: {
     only: { type: 'string', default: SECTIONS.join(',') },
@@ -428,7 +428,14 @@ function machine() {
 }
 
 const started = performance.now();
-const runners = { size: sizeSection, cold: coldSection, throughput: throughputSection, batch: batchSection, request: requestSection, webhook: webhookSection, browser: browserSection };
+// 7. The emulator's data file: creates/s at 10 and at 10,000 configs (bench/emulator-persist.mjs).
+async function persistSection() {
+  heading('Emulator --data: creates/s at 10 and 10,000 configs');
+  const { persistBench } = await import('./emulator-persist.mjs');
+  return persistBench({ log });
+}
+
+const runners = { size: sizeSection, cold: coldSection, throughput: throughputSection, batch: batchSection, request: requestSection, webhook: webhookSection, browser: browserSection, persist: persistSection };
 const results = {};
 for (const s of SECTIONS) if (only.has(s)) results[s] = await runners[s]();
 
@@ -442,6 +449,7 @@ goal('cold start ours/zod (import + 1st validation)', results.cold?.ratio_ours_o
 goal('client overhead ours/raw fetch, sequential', results.request?.sequential.ratio, 1.05, 'low');
 goal('client overhead ours/raw fetch, 16 concurrent', results.request?.['16 concurrent'].ratio, 1.05, 'low');
 goal('webhook verify ours/node:crypto (time)', results.webhook?.ratio_ours_over_node, 2, 'low');
+goal('emulator --data creates/s at 10,000 / at 10 configs', results.persist?.ratio, 0.8, 'high');
 goal('daily-dialin/core (validation + request building) as shipped, gzip KB', results.size && results.size.shipped_core_gzip / 1024, 40, 'low');
 heading('Goals (ours / peer)');
 log(table([['goal', 'goal', 'l'], ['value', 'value'], ['target', (g) => `${g.met === null ? '' : g.target}`], ['', (g) => (g.met === null ? 'not run' : g.met ? 'met' : 'MISSED')]], goals));

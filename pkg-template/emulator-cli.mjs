@@ -8,7 +8,12 @@ const USAGE = `usage: ${NAME} [options]
   --port N               port to listen on (default 4010; 0 picks a free one)
   --host H               address to bind (default 127.0.0.1)
   --api-key KEY          accept only this API key (repeat for several; default: any Bearer key)
-  --data FILE            keep configs in FILE across restarts (written atomically before each answer)
+  --data FILE            keep configs in FILE across restarts (each change is flushed to FILE.journal
+                         before the answer, and folded into FILE at start and as it grows)
+  --admin-token T        the token of the admin routes /_emulator/* (default: a random one, printed)
+  --cors-origin O        also let the web page at origin O call /v1 (repeat for several; loopback
+                         origins such as http://localhost:5173 are always allowed)
+  --allowed-host H       also accept requests for host name H (repeat; default: localhost and IPs)
   --rate-limit N/MS      at most N requests per MS milliseconds per key (default 100/5000)
   --no-rate-limit        no rate limit
   --retry-after          send Retry-After with 429 answers (Daily documents none)
@@ -29,6 +34,9 @@ try {
       host: { type: 'string', default: '127.0.0.1' },
       'api-key': { type: 'string', multiple: true },
       data: { type: 'string' },
+      'admin-token': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
+      'allowed-host': { type: 'string', multiple: true },
       'retry-after': { type: 'boolean', default: false },
       'no-rate-limit': { type: 'boolean', default: false },
       'rate-limit': { type: 'string' },
@@ -69,6 +77,9 @@ try {
     port,
     apiKeys: values['api-key'],
     dataFile: values.data,
+    adminToken: values['admin-token'],
+    corsOrigins: values['cors-origin'],
+    allowedHosts: values['allowed-host'],
     retryAfter: values['retry-after'],
     allowPrivateUrls: !values['public-urls-only'],
     rateLimit,
@@ -80,6 +91,8 @@ try {
   process.exit(1);
 }
 console.log(`daily-dialin emulator listening on ${emu.url}`);
+const shownToken = values['admin-token'] === undefined ? emu.adminToken : '<the --admin-token value>';
+console.log(`admin routes: ${emu.origin}/_emulator/* with Authorization: Bearer ${shownToken}`);
 
 let stopping = false;
 const stop = async () => {

@@ -15,7 +15,10 @@ export interface EmulatorOptions {
   retryAfter?: boolean;
   /** How long a simulated call waits for `pinlessCallUpdate` before the timeout message plays (default 120000). */
   holdTimeoutMs?: number;
-  /** Keep configs in this JSON file across restarts (written atomically before each answer). */
+  /**
+   * Keep configs in this JSON file across restarts. Each change is appended to `<dataFile>.journal`
+   * and flushed before the answer; the journal is folded into the file at start and as it grows.
+   */
   dataFile?: string;
   /** Largest request body accepted; larger ones get 413 (default 1 MiB). */
   maxBodyBytes?: number;
@@ -30,6 +33,22 @@ export interface EmulatorOptions {
     options: { all?: boolean; family?: number; hints?: number },
     callback: (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void,
   ) => void;
+  /**
+   * The token the admin routes (`/_emulator/*`) require as `Authorization: Bearer <token>` (an API
+   * key of `apiKeys` works too). Default: a random one, read back from `adminToken`. At least 16
+   * characters.
+   */
+  adminToken?: string;
+  /**
+   * Web origins (`https://app.example.com`) allowed to call `/v1` from a browser, besides loopback
+   * ones (`http(s)://localhost|127.0.0.1|[::1]`, any port). Never the admin routes.
+   */
+  corsOrigins?: string[];
+  /**
+   * Host names requests may use in `Host`, besides IP addresses, `localhost` and `host` (other
+   * names are refused: a web page could reach the emulator through DNS rebinding).
+   */
+  allowedHosts?: string[];
 }
 
 /** A fault for the next matching `/v1` requests (`POST /_emulator/faults`). */
@@ -121,6 +140,11 @@ export interface RunningEmulator {
   origin: string;
   port: number;
   host: string;
+  /**
+   * The admin routes' credential: `Authorization: Bearer <adminToken>` (the methods below send it
+   * themselves).
+   */
+  adminToken: string;
   /** Queues a fault; resolves with it as queued. */
   injectFault(fault: Fault): Promise<QueuedFault>;
   /** The queued faults, first match first. */

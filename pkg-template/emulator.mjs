@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import * as errors from './errors.js';
 import {
   EmulatorCore,
@@ -31,12 +32,19 @@ const DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   webhookTimeoutMs: 10000,
   lookup: undefined,
+  adminToken: undefined,
+  corsOrigins: [],
+  allowedHosts: [],
 };
-/** The headers the core sets on every answer; the shell's own answers (413, 500) carry them too. */
-const CORS = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After, X-Emulator-Fault' };
+/**
+ * The shell's own answers (413, 500) are readable by no other web page: no
+ * `Access-Control-Allow-Origin` (the core echoes only the origins it accepts).
+ */
+const CORS = { Vary: 'Origin' };
 const CALLS_ROUTE = '/_emulator/calls';
 const EMPTY = new Uint8Array(0);
 const TOO_LARGE = Symbol('too large');
+const JSON_TYPE = 'application/json';
 
 const fail = (message) => new DailyDialinError(`daily-dialin emulator: ${message}`);
 
@@ -73,7 +81,24 @@ function checkOptions(options) {
   wholeNumber('webhookTimeoutMs', o.webhookTimeoutMs, 1, 2 ** 31 - 1);
   if (o.lookup !== undefined && typeof o.lookup !== 'function') throw fail('lookup must be a function like dns.lookup');
   if (o.dataFile !== undefined && (typeof o.dataFile !== 'string' || !o.dataFile)) throw fail('dataFile must be a file path');
+  if (o.adminToken !== undefined && (typeof o.adminToken !== 'string' || o.adminToken.length < 16 || /\s/.test(o.adminToken))) {
+    throw fail('adminToken must be a string of at least 16 characters without whitespace');
+  }
+  const strings = (k, ok, what) => {
+    if (!Array.isArray(o[k]) || !o[k].every((v) => typeof v === 'string' && ok(v))) throw fail(`${k} must be an array of ${what}`);
+  };
+  strings('corsOrigins', isOrigin, 'origins such as "https://app.example.com" (scheme, host and port only)');
+  strings('allowedHosts', (h) => /^[a-z0-9.-]+$/i.test(h), 'host names such as "devbox.lan"');
   return o;
+}
+
+function isOrigin(v) {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v.replace(/\/$/, '').toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -152,28 +177,124 @@ function loadState(core, file) {
   return true;
 }
 
+/** The journal is compacted into the data file once it outgrows this many times the data file. */
+const COMPACT_RATIO = 4;
+/** ...and this many bytes, so that a small state is not rewritten every few changes. */
+const COMPACT_MIN_BYTES = 1024 * 1024;
+
 /**
- * Reads a request body up to `limit` bytes. A larger body is read to its end and dropped (so the
- * client gets to read the 413 answer), up to a hard cap past which the connection is cut.
- * Resolves to the bytes, `TOO_LARGE`, or null when the client went away.
+ * The data file as a snapshot (`file`, the core's exported state) plus an append-only journal
+ * (`file.journal`, one JSON line per acknowledged change, flushed to disk before the answer), so
+ * that a change costs the same whatever the number of configs. At start the journal is replayed
+ * (a torn last line, from a crash in the middle of a write that was never acknowledged, is
+ * dropped) and compacted into the snapshot; it is compacted again when it outgrows the snapshot.
+ */
+function openStore(core, file) {
+  const journalFile = `${file}.journal`;
+  removeStaleTemps(file);
+  loadState(core, file);
+  replayJournal(core, journalFile);
+  let snapshotBytes = 0;
+  let journalBytes = 0;
+  let fd;
+  const compact = () => {
+    const text = core.exportState();
+    writeAtomic(file, text);
+    snapshotBytes = Buffer.byteLength(text);
+    fs.ftruncateSync(fd, 0);
+    fs.fsyncSync(fd);
+    journalBytes = 0;
+  };
+  try {
+    fd = fs.openSync(journalFile, 'a');
+    compact();
+  } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd);
+    throw fail(`cannot write the data file ${file}: ${e.code ?? e.message}`);
+  }
+  return {
+    /** Appends one change and flushes it; throws when it could not be written. */
+    append(line) {
+      const bytes = Buffer.from(`${line}\n`, 'utf8');
+      try {
+        fs.writeSync(fd, bytes);
+        fs.fdatasyncSync(fd);
+      } catch (e) {
+        // Cut a partial line, so that the next change does not follow half a line.
+        try {
+          fs.ftruncateSync(fd, journalBytes);
+        } catch {
+          // The restart drops a torn last line anyway.
+        }
+        throw e;
+      }
+      journalBytes += bytes.length;
+      if (journalBytes > Math.max(COMPACT_MIN_BYTES, COMPACT_RATIO * snapshotBytes)) {
+        try {
+          compact();
+        } catch {
+          // The journal holds every change; compaction is tried again once it has grown more.
+          snapshotBytes = journalBytes;
+        }
+      }
+    },
+    close() {
+      fs.closeSync(fd);
+    },
+  };
+}
+
+/** Applies the complete lines of `journalFile` to `core`; a torn or unreadable last line is dropped. */
+function replayJournal(core, journalFile) {
+  let text;
+  try {
+    text = fs.readFileSync(journalFile, 'utf8');
+  } catch (e) {
+    if (e.code === 'ENOENT') return;
+    throw fail(`cannot read the journal ${journalFile}: ${e.code ?? e.message}`);
+  }
+  const lines = text.split('\n');
+  const last = lines.length - 1 - (lines.at(-1) === '' ? 1 : 0);
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      core.applyJournal(line);
+    } catch (e) {
+      if (i < last) {
+        throw fail(`line ${i + 1} of the journal ${journalFile} is not valid (${e.message}); fix it, or delete the journal to go back to the last snapshot`);
+      }
+    }
+  });
+}
+
+/**
+ * Reads a request body up to `limit` bytes. Resolves to the bytes, null when the client went away,
+ * or `TOO_LARGE` as soon as the body is known to be larger (by `Content-Length` or by what came),
+ * so that the 413 goes out while the client is still sending; the rest is then read and dropped
+ * (the connection stays usable), up to a hard cap past which the connection is cut.
  */
 function readBody(req, limit) {
   const cap = Math.max(limit * 4, 16 * 1024 * 1024);
   return new Promise((resolve) => {
     let chunks = [];
     let size = 0;
-    let tooLarge = Number(req.headers['content-length']) > limit;
+    let over = false;
+    const drop = () => {
+      over = true;
+      chunks = [];
+      resolve(TOO_LARGE);
+    };
+    if (Number(req.headers['content-length']) > limit) drop();
     req.on('data', (c) => {
       size += c.length;
-      if (tooLarge || size > limit) {
-        tooLarge = true;
-        chunks = [];
+      if (over || size > limit) {
+        if (!over) drop();
         if (size > cap) req.socket.destroy();
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(tooLarge ? TOO_LARGE : chunks.length ? new Uint8Array(Buffer.concat(chunks)) : EMPTY));
+    req.on('end', () => resolve(chunks.length ? new Uint8Array(Buffer.concat(chunks)) : EMPTY));
     req.on('error', () => resolve(null));
     req.on('close', () => resolve(null));
   });
@@ -216,26 +337,23 @@ function publicLookup(lookup) {
  */
 export async function startEmulator(options = {}) {
   const o = checkOptions(options);
+  const adminToken = o.adminToken ?? randomBytes(24).toString('base64url');
+  const adminAuth = `Bearer ${adminToken}`;
   const core = new EmulatorCore({
     apiKeys: o.apiKeys ?? null,
     allowPrivateUrls: o.allowPrivateUrls,
     rateLimit: o.rateLimit,
     retryAfter: o.retryAfter,
     holdTimeoutMs: o.holdTimeoutMs,
+    adminToken,
+    corsOrigins: o.corsOrigins,
+    allowedHosts: [...o.allowedHosts, o.host],
   });
   const { dataFile } = o;
+  let store;
   try {
-    if (dataFile) {
-      removeStaleTemps(dataFile);
-      // A fresh file is written now, so that a folder that is missing or not writable fails here.
-      if (!loadState(core, dataFile)) {
-        try {
-          writeAtomic(dataFile, core.exportState());
-        } catch (e) {
-          throw fail(`cannot write the data file ${dataFile}: ${e.code ?? e.message}`);
-        }
-      }
-    }
+    // The data file is written now, so that a folder that is missing or not writable fails here.
+    if (dataFile) store = openStore(core, dataFile);
   } catch (e) {
     core.free();
     throw e;
@@ -319,12 +437,12 @@ export async function startEmulator(options = {}) {
    * A simulated call waits for its webhook and answers the updated call record; other webhooks
    * (the create ping) are left in `effects` for the caller to send after answering.
    */
-  async function dispatch(method, pathname, query, auth, body) {
+  async function dispatch(method, pathname, query, auth, body, headers = [undefined, undefined, JSON_TYPE]) {
     if (closed) throw fail('the emulator is closed');
-    const r = core.handle(method, pathname, query, auth, body, Date.now());
-    if (r.state_changed && dataFile) {
+    const r = core.handle(method, pathname, query, auth, body, Date.now(), ...headers);
+    if (r.journal && store) {
       try {
-        writeAtomic(dataFile, core.exportState());
+        store.append(r.journal);
       } catch (e) {
         const info = `the emulator could not write its data file (${e.code ?? e.message})`;
         return { status: 500, headers: [], body: JSON.stringify({ error: 'server-error', info }), delay_ms: 0, drop_connection: false, effects: [] };
@@ -335,25 +453,29 @@ export async function startEmulator(options = {}) {
       await sendAll(r.effects);
       if (closed) throw fail('the emulator is closed');
       const id = JSON.parse(r.body).id;
-      const fresh = core.handle('GET', `${CALLS_ROUTE}/${encodeURIComponent(id)}`, '', undefined, EMPTY, Date.now());
+      const fresh = core.handle('GET', `${CALLS_ROUTE}/${encodeURIComponent(id)}`, '', adminAuth, EMPTY, Date.now());
       return { ...r, body: fresh.body, effects: [] };
     }
     return r;
   }
 
+  const tooLarge = (res, extra) =>
+    answerError(res, 413, 'invalid-request-error', `the request body is larger than ${o.maxBodyBytes} bytes`, extra);
+
   async function onRequest(req, res) {
     const body = await readBody(req, o.maxBodyBytes);
     if (body === null) return;
     if (body === TOO_LARGE) {
-      answerError(res, 413, 'invalid-request-error', `the request body is larger than ${o.maxBodyBytes} bytes`, {
-        Connection: 'close',
-      });
+      // Answered at once; the rest of the body is read and dropped (readBody), so the client can
+      // read this answer before the connection ends.
+      tooLarge(res);
       return;
     }
     const q = req.url.indexOf('?');
     const pathname = q < 0 ? req.url : req.url.slice(0, q);
     const query = q < 0 ? '' : req.url.slice(q + 1);
-    const r = await dispatch(req.method, pathname, query, req.headers.authorization, body);
+    const { host, origin } = req.headers;
+    const r = await dispatch(req.method, pathname, query, req.headers.authorization, body, [host, origin, req.headers['content-type']]);
     if (r.delay_ms > 0) await wait(r.delay_ms);
     if (closed) return;
     if (r.drop_connection) {
@@ -369,6 +491,15 @@ export async function startEmulator(options = {}) {
     onRequest(req, res).catch((e) => {
       if (!closed) answerError(res, 500, 'server-error', `emulator: ${e?.message ?? e}`);
     });
+  });
+  // `Expect: 100-continue` with a body over the cap: refused before the client sends it.
+  server.on('checkContinue', (req, res) => {
+    if (Number(req.headers['content-length']) > o.maxBodyBytes) {
+      tooLarge(res, { Connection: 'close' });
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -393,7 +524,7 @@ export async function startEmulator(options = {}) {
   /** An admin route in-process: parsed answer, or a DailyDialinError carrying status and info. */
   async function admin(method, route, payload) {
     const text = payload === undefined ? '' : typeof payload === 'string' ? payload : JSON.stringify(payload);
-    const r = await dispatch(method, route, '', undefined, new TextEncoder().encode(text));
+    const r = await dispatch(method, route, '', adminAuth, new TextEncoder().encode(text));
     if (r.effects.length) await sendAll(r.effects);
     const parsed = r.body ? JSON.parse(r.body) : undefined;
     if (r.status >= 400) {
@@ -411,6 +542,7 @@ export async function startEmulator(options = {}) {
     origin,
     port: addr.port,
     host: addr.address,
+    adminToken,
     injectFault: (fault) => admin('POST', '/_emulator/faults', fault ?? {}),
     faults: async () => (await admin('GET', '/_emulator/faults')).faults,
     clearFaults: () => admin('DELETE', '/_emulator/faults'),
@@ -432,6 +564,7 @@ export async function startEmulator(options = {}) {
       const done = new Promise((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await done;
+      store?.close();
       core.free();
     },
   };

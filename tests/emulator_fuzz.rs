@@ -287,6 +287,8 @@ proptest! {
                     authorization: r.auth.as_deref(),
                     body: &body,
                     now_ms: now,
+                    content_type: Some("application/json"),
+                    ..Default::default()
                 },
                 &mut rng,
             );

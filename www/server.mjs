@@ -247,6 +247,12 @@ export async function startDevServer(options = {}) {
   async function handle(req, res) {
     const url = new URL(req.url, 'http://x');
     const p = url.pathname;
+    try {
+      decodeURIComponent(p);
+    } catch {
+      sendJson(res, 400, { error: 'invalid-request-error', info: 'the path has a malformed percent-escape' });
+      return;
+    }
     const api = p.startsWith('/v1/') || p.startsWith('/_emulator/') || p === '/_emulator' || p.startsWith('/proxy/') || p.startsWith('/demo/');
     if (api && !allowed(req)) {
       sendJson(res, 403, { error: 'forbidden-error', info: 'the dev server answers only its own page (Host or Origin mismatch)' });
@@ -268,7 +274,10 @@ export async function startDevServer(options = {}) {
       return;
     }
     if (p.startsWith('/v1/') || p.startsWith('/_emulator')) {
-      await forward(req, res, emulator.origin + p + url.search);
+      // The page is this server's own (checked above): its admin requests carry the emulator's
+      // admin token from here, as the proxy carries the API key.
+      const auth = p.startsWith('/_emulator') ? `Bearer ${emulator.adminToken}` : undefined;
+      await forward(req, res, emulator.origin + p + url.search, auth);
       return;
     }
     if (p.startsWith('/proxy/v1/')) {

@@ -12,11 +12,16 @@
 //! | `GET /v1/domain-dialin-config` | yes | 200 `{total_count, data}` |
 //! | `GET`/`PUT`/`DELETE /v1/domain-dialin-config/:id` | yes | 200 config / 200 `{"status":"deleted"}` |
 //! | `POST /v1/dialin/pinlessCallUpdate` | yes | 200 `{"ok":"true"}` |
-//! | `GET`/`POST`/`DELETE /_emulator/faults` | no | list / queue / clear faults |
-//! | `GET`/`POST /_emulator/calls`, `GET /_emulator/calls/:id` | no | call log / simulate a call |
-//! | `POST /_emulator/reset` | no | clear everything |
-//! | `GET`/`PUT /_emulator/state` | no | [`Emulator::export_state`] / [`Emulator::import_state`] |
+//! | `GET`/`POST`/`DELETE /_emulator/faults` | admin | list / queue / clear faults |
+//! | `GET`/`POST /_emulator/calls`, `GET /_emulator/calls/:id` | admin | call log / simulate a call |
+//! | `POST /_emulator/reset` | admin | clear everything |
+//! | `GET`/`PUT /_emulator/state` | admin | [`Emulator::export_state`] / [`Emulator::import_state`] |
 //! | `OPTIONS` any path | no | 204 CORS preflight |
+//!
+//! "admin": `Authorization: Bearer <admin token or API key>` when
+//! [`EmulatorOptions::admin_token`] is set. Before any route, every request passes the checks of
+//! `access.rs`: a `Host` that names this emulator, no `Origin` but loopback ones (and
+//! [`EmulatorOptions::cors_origins`] on `/v1`), no CORS-simple `POST` body (403 / 415).
 //!
 //! # Order of checks for `/v1` requests
 //! 1. a queued fault matching method and path prefix (before auth: a fault hits even an
@@ -80,6 +85,7 @@
 //!   Failed". A failed webhook does not end the call early: it is held until the timeout.
 //! - Calls are not persisted; at most 1000 are kept.
 
+mod access;
 mod calls;
 mod faults;
 mod http;
@@ -132,6 +138,14 @@ pub struct EmulatorOptions {
     pub call_domain: String,
     /// The host part of generated `sip_uri`s.
     pub sip_domain: String,
+    /// The admin routes (`/_emulator/*`) need `Authorization: Bearer <this>` (or one of
+    /// `api_keys`). `None` leaves them open, for a server that guards them itself.
+    pub admin_token: Option<String>,
+    /// Web origins (`https://app.example.com`) besides loopback ones that may call `/v1` from a
+    /// browser. Never the admin routes.
+    pub cors_origins: Vec<String>,
+    /// Host names besides IP literals and `localhost` that requests may name in `Host`.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl std::fmt::Debug for EmulatorOptions {
@@ -150,6 +164,9 @@ impl std::fmt::Debug for EmulatorOptions {
             .field("hold_timeout_ms", &self.hold_timeout_ms)
             .field("call_domain", &self.call_domain)
             .field("sip_domain", &self.sip_domain)
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "***"))
+            .field("cors_origins", &self.cors_origins)
+            .field("allowed_hosts", &self.allowed_hosts)
             .finish()
     }
 }
@@ -164,12 +181,15 @@ impl Default for EmulatorOptions {
             hold_timeout_ms: DEFAULT_HOLD_TIMEOUT_MS,
             call_domain: DEFAULT_CALL_DOMAIN.to_string(),
             sip_domain: DEFAULT_SIP_DOMAIN.to_string(),
+            admin_token: None,
+            cors_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
 
 /// One HTTP request as the server received it. `Debug` shows neither the key nor the body.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct EmuRequest<'a> {
     pub method: &'a str,
     /// Path without the query, e.g. `/v1/domain-dialin-config/ID` (still percent-encoded).
@@ -178,6 +198,12 @@ pub struct EmuRequest<'a> {
     pub query: &'a str,
     /// The `Authorization` header, if any.
     pub authorization: Option<&'a str>,
+    /// The `Host` header (`None`: not over HTTP, or an HTTP/1.0 client that sent none).
+    pub host: Option<&'a str>,
+    /// The `Origin` header a browser adds.
+    pub origin: Option<&'a str>,
+    /// The `Content-Type` header.
+    pub content_type: Option<&'a str>,
     pub body: &'a [u8],
     /// The server's clock, Unix milliseconds.
     pub now_ms: u64,
@@ -190,6 +216,9 @@ impl std::fmt::Debug for EmuRequest<'_> {
             .field("path", &self.path)
             .field("query", &self.query)
             .field("authorization", &self.authorization.map(|_| "***"))
+            .field("host", &self.host)
+            .field("origin", &self.origin)
+            .field("content_type", &self.content_type)
             .field("body_len", &self.body.len())
             .field("now_ms", &self.now_ms)
             .finish()
@@ -229,6 +258,10 @@ pub struct EmuResponse {
     /// file must write it BEFORE answering (or dropping), whatever the status: with an `apply`
     /// fault a create can change state and still answer 500.
     pub state_changed: bool,
+    /// The change as one line of JSON (set exactly when `state_changed`): a server can append it
+    /// to a journal instead of rewriting the whole state, and replay it with
+    /// [`Emulator::apply_journal`] on top of the last [`Emulator::export_state`].
+    pub journal: Option<String>,
 }
 
 /// The emulator: configs, calls, faults and rate-limit counters. `Debug` shows counts only
@@ -268,7 +301,8 @@ impl std::error::Error for StateError {}
 struct Outcome {
     reply: Reply,
     effects: Vec<Effect>,
-    state_changed: bool,
+    /// The change of the persisted state, as a journal line.
+    journal: Option<String>,
 }
 
 impl From<Reply> for Outcome {
@@ -276,7 +310,7 @@ impl From<Reply> for Outcome {
         Outcome {
             reply,
             effects: Vec::new(),
-            state_changed: false,
+            journal: None,
         }
     }
 }
@@ -382,6 +416,11 @@ impl Emulator {
         let (path, query) = clean_path(req.path, req.query);
         let mut delay_ms = 0;
         let mut drop_connection = false;
+        let admin = path == ADMIN || path.starts_with("/_emulator/");
+        let allowed = match access::check(&self.opts, &method, admin, req) {
+            Ok(allowed) => allowed,
+            Err(reply) => return finish(reply.into(), None, delay_ms, drop_connection),
+        };
         let outcome = if method == "OPTIONS" {
             Reply::json(204, String::new())
                 .with_header(
@@ -394,7 +433,7 @@ impl Emulator {
                 )
                 .with_header("Access-Control-Max-Age", "600")
                 .into()
-        } else if path == ADMIN || path.starts_with("/_emulator/") {
+        } else if admin {
             self.admin(&method, path, req, rng)
         } else if path == "/v1" || path.starts_with("/v1/") {
             match self.faults.take(&method, path) {
@@ -421,37 +460,7 @@ impl Emulator {
         } else {
             route_not_found(path).into()
         };
-        let Outcome {
-            reply,
-            effects,
-            state_changed,
-        } = outcome;
-        let mut headers = Vec::with_capacity(reply.headers.len() + 3);
-        let typed = reply
-            .headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("Content-Type"));
-        if reply.status != 204 && !typed {
-            headers.push((
-                "Content-Type".to_string(),
-                "application/json; charset=utf-8".to_string(),
-            ));
-        }
-        headers.push(("Access-Control-Allow-Origin".to_string(), "*".to_string()));
-        headers.push((
-            "Access-Control-Expose-Headers".to_string(),
-            format!("Retry-After, {FAULT_HEADER}"),
-        ));
-        headers.extend(reply.headers);
-        EmuResponse {
-            status: reply.status,
-            headers,
-            body: reply.body,
-            delay_ms,
-            drop_connection,
-            effects,
-            state_changed,
-        }
+        finish(outcome, allowed.origin, delay_ms, drop_connection)
     }
 
     /// `/v1` after faults: auth, rate limit, route, body, operation.
@@ -539,9 +548,9 @@ impl Emulator {
                     crate::model::DialinType::PinDialin => Vec::new(),
                 };
                 Outcome {
+                    journal: Some(self.store.put_line(&config)),
                     reply: Reply::ok(&config),
                     effects,
-                    state_changed: true,
                 }
             }
         }
@@ -552,9 +561,9 @@ impl Emulator {
         match parse_body(body).and_then(|v| self.store.update(id, &v, &opts)) {
             Err(reply) => reply.into(),
             Ok(config) => Outcome {
+                journal: Some(self.store.put_line(&config)),
                 reply: Reply::ok(&config),
                 effects: Vec::new(),
-                state_changed: true,
             },
         }
     }
@@ -562,10 +571,10 @@ impl Emulator {
     fn delete(&mut self, id: &str) -> Outcome {
         match self.store.delete(id) {
             Err(reply) => reply.into(),
-            Ok(()) => Outcome {
+            Ok(line) => Outcome {
                 reply: Reply::ok(&serde_json::json!({ "status": DELETE_STATUS })),
                 effects: Vec::new(),
-                state_changed: true,
+                journal: Some(line),
             },
         }
     }
@@ -604,7 +613,7 @@ impl Emulator {
                     Outcome {
                         reply: Reply::ok(&serde_json::json!({ "status": "reset" })),
                         effects: Vec::new(),
-                        state_changed: true,
+                        journal: Some(store::RESET_LINE.to_string()),
                     }
                 }
                 _ => method_not_allowed(method, path, "POST").into(),
@@ -617,7 +626,7 @@ impl Emulator {
                         Ok(()) => Outcome {
                             reply: Reply::json(200, self.export_state()),
                             effects: Vec::new(),
-                            state_changed: true,
+                            journal: Some(self.store.state_line()),
                         },
                         Err(e) => Reply::invalid(&e.0).into(),
                     }
@@ -666,7 +675,7 @@ impl Emulator {
             Ok((view, effect)) => Outcome {
                 reply: Reply::ok(&view),
                 effects: vec![effect],
-                state_changed: false,
+                journal: None,
             },
             Err(reply) => reply.into(),
         }
@@ -690,6 +699,16 @@ impl Emulator {
         self.store.export()
     }
 
+    /// Applies one [`EmuResponse::journal`] line to the persisted state (configs only: calls,
+    /// faults and counters are not persisted). Replaying a journal on a state that already holds
+    /// some or all of its changes gives the same state (each line sets a config, a deletion or
+    /// the whole state), so a crash between writing a snapshot and clearing the journal is safe.
+    pub fn apply_journal(&mut self, line: &str) -> Result<(), StateError> {
+        self.store
+            .apply(line, &self.validation())
+            .map_err(StateError)
+    }
+
     /// Replaces the state with an exported one (a reset first: calls, faults and rate-limit
     /// counters are cleared too). Every config must pass the create rules under this emulator's
     /// options, with unique ids, sequence numbers and phone numbers; on error nothing changes.
@@ -706,6 +725,54 @@ impl Emulator {
         self.calls.clear();
         self.faults.clear();
         self.limiter.clear();
+    }
+}
+
+/// The response: the handler's reply with `Content-Type` (JSON unless set) and the CORS headers
+/// (`origin` is echoed when the access checks accepted it; no other page may read the answer).
+fn finish(
+    outcome: Outcome,
+    origin: Option<&str>,
+    delay_ms: u64,
+    drop_connection: bool,
+) -> EmuResponse {
+    let Outcome {
+        reply,
+        effects,
+        journal,
+    } = outcome;
+    let mut headers = Vec::with_capacity(reply.headers.len() + 4);
+    let typed = reply
+        .headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("Content-Type"));
+    if reply.status != 204 && !typed {
+        headers.push((
+            "Content-Type".to_string(),
+            "application/json; charset=utf-8".to_string(),
+        ));
+    }
+    headers.push(("Vary".to_string(), "Origin".to_string()));
+    if let Some(origin) = origin {
+        headers.push((
+            "Access-Control-Allow-Origin".to_string(),
+            origin.to_string(),
+        ));
+        headers.push((
+            "Access-Control-Expose-Headers".to_string(),
+            format!("Retry-After, {FAULT_HEADER}"),
+        ));
+    }
+    headers.extend(reply.headers);
+    EmuResponse {
+        status: reply.status,
+        headers,
+        body: reply.body,
+        delay_ms,
+        drop_connection,
+        effects,
+        state_changed: journal.is_some(),
+        journal,
     }
 }
 
@@ -765,8 +832,10 @@ mod tests {
             path: "/v1/domain-dialin-config",
             query: "",
             authorization: Some("Bearer key-123"),
+            content_type: Some("application/json"),
             body,
             now_ms: 0,
+            ..Default::default()
         };
         let resp = emu.handle(&req, &mut rng);
         assert_eq!(resp.status, 200);

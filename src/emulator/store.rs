@@ -1,7 +1,7 @@
 //! The stored configs and the rules of `/v1/domain-dialin-config`: create, update, get, delete
 //! and list, with the crate's validators as the only source of field rules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -26,13 +26,36 @@ const DEFAULT_LIMIT: usize = 100;
 /// the value (daily-api.md Q5); `"deleted"` is our guess.
 pub const DELETE_STATUS: &str = "deleted";
 
-/// Configs keyed by creation sequence number (the list order key), plus tombstones.
+/// Configs keyed by creation sequence number (the list order key), plus tombstones, with indexes
+/// by id and by phone number so that a create, update or delete costs the same at any size.
+/// Every change goes through `insert` / `remove` / `bury`, which keep the indexes in step.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Store {
     configs: BTreeMap<u64, DialinConfig>,
     /// seq -> id of deleted configs, newest `MAX_TOMBSTONES` only.
     deleted: BTreeMap<u64, String>,
     next_seq: u64,
+    /// id -> seq of live configs.
+    by_id: HashMap<String, u64>,
+    /// id -> seq of tombstones.
+    deleted_by_id: HashMap<String, u64>,
+    /// phone_number -> seq of live configs.
+    by_phone: HashMap<String, u64>,
+}
+
+/// The journal line of a reset (see [`Store::apply`]).
+pub(crate) const RESET_LINE: &str = r#"{"op":"reset"}"#;
+
+/// One change of the persisted state, as a journal line: `{"op":"put","seq","id","type",
+/// "config"}` (a config as stored after a create or update), `{"op":"delete","seq","id"}`,
+/// `{"op":"reset"}` or `{"op":"state","state":{...}}` (an import).
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum Change {
+    Put(StoredConfig),
+    Delete(Tombstone),
+    Reset,
+    State { state: Value },
 }
 
 /// One stored config in the exported state.
@@ -189,24 +212,39 @@ impl Store {
     }
 
     pub fn get(&self, id: &str) -> Option<&DialinConfig> {
-        self.configs.values().find(|c| c.id == id)
+        self.configs.get(&self.seq_of(id)?)
     }
 
     fn seq_of(&self, id: &str) -> Option<u64> {
-        self.configs
-            .iter()
-            .find(|(_, c)| c.id == id)
-            .map(|(s, _)| *s)
+        self.by_id.get(id).copied()
     }
 
     /// The sequence number of a live or recently deleted config, for cursors.
     fn cursor_seq(&self, id: &str) -> Option<u64> {
-        self.seq_of(id).or_else(|| {
-            self.deleted
-                .iter()
-                .find(|(_, d)| d.as_str() == id)
-                .map(|(s, _)| *s)
-        })
+        self.seq_of(id)
+            .or_else(|| self.deleted_by_id.get(id).copied())
+    }
+
+    /// Stores `c` under `seq` (replacing what was there), indexed.
+    fn insert(&mut self, seq: u64, c: DialinConfig) {
+        self.remove(seq);
+        self.by_id.insert(c.id.clone(), seq);
+        if let Some(phone) = &c.config.phone_number {
+            self.by_phone.insert(phone.clone(), seq);
+        }
+        self.configs.insert(seq, c);
+    }
+
+    /// Removes the config stored under `seq`, and its index entries.
+    fn remove(&mut self, seq: u64) -> Option<DialinConfig> {
+        let c = self.configs.remove(&seq)?;
+        self.by_id.remove(&c.id);
+        if let Some(phone) = &c.config.phone_number {
+            if self.by_phone.get(phone) == Some(&seq) {
+                self.by_phone.remove(phone);
+            }
+        }
+        Some(c)
     }
 
     fn id_taken(&self, id: &str) -> bool {
@@ -219,9 +257,10 @@ impl Store {
             return Ok(());
         };
         match self
-            .configs
-            .values()
-            .find(|c| c.config.phone_number.as_deref() == Some(phone) && Some(c.id.as_str()) != except)
+            .by_phone
+            .get(phone)
+            .and_then(|seq| self.configs.get(seq))
+            .filter(|c| Some(c.id.as_str()) != except)
         {
             Some(other) => Err(Reply::invalid(&format!(
                 "phone_number: {phone} is already used by the {} config {}; a number belongs to at most one config (delete that one first)",
@@ -278,7 +317,7 @@ impl Store {
             dialin_type,
             config,
         };
-        self.configs.insert(seq, stored.clone());
+        self.insert(seq, stored.clone());
         self.next_seq = seq.saturating_add(1);
         Ok(stored)
     }
@@ -299,7 +338,7 @@ impl Store {
         let patch: UpdateDialinConfig = serde_json::from_value(body.clone())
             .map_err(|_| Reply::invalid("the body does not describe a dial-in config update"))?;
         self.phone_conflict(patch.phone_number.as_deref(), Some(id))?;
-        let stored = self.configs.get_mut(&seq).ok_or_else(|| not_found(id))?;
+        let mut stored = self.remove(seq).ok_or_else(|| not_found(id))?;
         let c = &mut stored.config;
         let UpdateDialinConfig {
             phone_number,
@@ -317,16 +356,88 @@ impl Store {
         c.hold_music_url = hold_music_url.or(c.hold_music_url.take());
         c.timeout_config = timeout_config.or(c.timeout_config.take());
         c.ivr_greeting = ivr_greeting.or(c.ivr_greeting.take());
-        Ok(stored.clone())
+        self.insert(seq, stored.clone());
+        Ok(stored)
     }
 
-    /// `DELETE /domain-dialin-config/:id`. The id stays usable as a list cursor.
-    pub fn delete(&mut self, id: &str) -> Result<(), Reply> {
+    /// `DELETE /domain-dialin-config/:id`. The id stays usable as a list cursor. Returns the
+    /// journal line.
+    pub fn delete(&mut self, id: &str) -> Result<String, Reply> {
         let seq = self.seq_of(id).ok_or_else(|| not_found(id))?;
-        self.configs.remove(&seq);
-        self.deleted.insert(seq, id.to_string());
+        self.bury(seq, id);
+        let mut line = serde_json::json!({ "op": "delete" });
+        line["seq"] = Value::from(seq);
+        line["id"] = Value::from(id);
+        Ok(line.to_string())
+    }
+
+    fn bury(&mut self, seq: u64, id: &str) {
+        self.remove(seq);
+        if let Some(old) = self.deleted.insert(seq, id.to_string()) {
+            self.deleted_by_id.remove(&old);
+        }
+        self.deleted_by_id.insert(id.to_string(), seq);
         while self.deleted.len() > MAX_TOMBSTONES {
-            self.deleted.pop_first();
+            if let Some((_, gone)) = self.deleted.pop_first() {
+                self.deleted_by_id.remove(&gone);
+            }
+        }
+    }
+
+    /// The journal line that stores `config` as it is now (after a create or update).
+    pub fn put_line(&self, config: &DialinConfig) -> String {
+        let seq = self.seq_of(&config.id).unwrap_or(self.next_seq);
+        let mut line = serde_json::to_value(StoredConfig {
+            seq,
+            config: config.clone(),
+        })
+        .unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut line {
+            m.insert("op".into(), Value::from("put"));
+        }
+        line.to_string()
+    }
+
+    /// The journal line of a state import: the whole state.
+    pub fn state_line(&self) -> String {
+        format!(r#"{{"op":"state","state":{}}}"#, self.export())
+    }
+
+    /// Applies one journal line. A stored config is checked as on import (id, create rules);
+    /// uniqueness is not, since a line may be replayed on a state that already moved on.
+    pub fn apply(&mut self, line: &str, opts: &Options) -> Result<(), String> {
+        let change: Change = serde_json::from_str(line)
+            .map_err(|e| format!("a journal line is not readable: {e}"))?;
+        match change {
+            Change::Put(StoredConfig { seq, config: c }) => {
+                if let Some(issue) = validate::check_id("id", &c.id) {
+                    return Err(format!("config {:?}: {}", c.id, issue.message));
+                }
+                let issues = validate::validate_create(&as_create_body(&c), opts);
+                if has_errors(&issues) {
+                    return Err(format!(
+                        "config {}: {}",
+                        c.id,
+                        super::http::issues_info(&issues)
+                    ));
+                }
+                if let Some(old) = self.seq_of(&c.id) {
+                    self.remove(old);
+                }
+                self.deleted.retain(|s, id| *s != seq && *id != c.id);
+                self.deleted_by_id.retain(|id, s| *s != seq && *id != c.id);
+                self.next_seq = self.next_seq.max(seq.saturating_add(1));
+                self.insert(seq, c);
+            }
+            Change::Delete(Tombstone { seq, id }) => {
+                if self.configs.get(&seq).is_some_and(|c| c.id == id) || self.seq_of(&id).is_none()
+                {
+                    self.bury(seq, &id);
+                }
+                self.next_seq = self.next_seq.max(seq.saturating_add(1));
+            }
+            Change::Reset => *self = Store::default(),
+            Change::State { state } => *self = Store::import(&state.to_string(), opts)?,
         }
         Ok(())
     }
@@ -386,9 +497,7 @@ impl Store {
 
     /// The pinless or pin config that answers calls to `number`.
     pub fn by_phone(&self, number: &str) -> Option<&DialinConfig> {
-        self.configs
-            .values()
-            .find(|c| c.config.phone_number.as_deref() == Some(number))
+        self.configs.get(self.by_phone.get(number)?)
     }
 
     /// The config whose `sip_uri` is `uri` (a `sip:` scheme prefix is ignored).
@@ -438,6 +547,7 @@ impl Store {
             next_seq: state.next_seq,
             ..Store::default()
         };
+        let mut sip_uris = std::collections::HashSet::new();
         for s in state.configs {
             let c = s.config;
             if let Some(issue) = validate::check_id("id", &c.id) {
@@ -457,13 +567,10 @@ impl Store {
             if store.configs.contains_key(&s.seq) {
                 return Err(format!("config {}: seq {} appears twice", c.id, s.seq));
             }
-            if c.config.sip_uri.is_some()
-                && store
-                    .configs
-                    .values()
-                    .any(|o| o.config.sip_uri == c.config.sip_uri)
-            {
-                return Err(format!("config {}: its sip_uri is used twice", c.id));
+            if let Some(uri) = &c.config.sip_uri {
+                if !sip_uris.insert(uri.clone()) {
+                    return Err(format!("config {}: its sip_uri is used twice", c.id));
+                }
             }
             if store
                 .phone_conflict(c.config.phone_number.as_deref(), None)
@@ -472,15 +579,12 @@ impl Store {
                 return Err(format!("config {}: its phone_number is used twice", c.id));
             }
             store.next_seq = store.next_seq.max(s.seq.saturating_add(1));
-            store.configs.insert(s.seq, c);
+            store.insert(s.seq, c);
         }
         for t in state.deleted {
             if !store.id_taken(&t.id) && !store.configs.contains_key(&t.seq) {
-                store.deleted.insert(t.seq, t.id);
+                store.bury(t.seq, &t.id);
             }
-        }
-        while store.deleted.len() > MAX_TOMBSTONES {
-            store.deleted.pop_first();
         }
         Ok(store)
     }
@@ -502,6 +606,43 @@ mod tests {
         );
         assert_eq!(sip_username("static-address--3@x"), "static-address--3");
         assert_eq!(sip_username("nouser"), "nouser");
+    }
+
+    #[test]
+    fn indexes_follow_every_change() {
+        use crate::emulator::SeededRandom;
+        let opts = Options {
+            allow_private_urls: true,
+        };
+        let mut rng = SeededRandom::new(7);
+        let mut store = Store::default();
+        let pin = |n: u32| serde_json::json!({"type": "pin_dialin", "phone_number": format!("+1209555{n:04}")});
+        let ids: Vec<String> = (0..1200)
+            .map(|n| store.create(&pin(n), &opts, "x", &mut rng).unwrap().id)
+            .collect();
+        let moved = serde_json::json!({"phone_number": "+14155550000"});
+        store.update(&ids[0], &moved, &opts).unwrap();
+        assert!(
+            store.by_phone("+12095550000").is_none(),
+            "the old number is free"
+        );
+        assert_eq!(store.by_phone("+14155550000").map(|c| &c.id), Some(&ids[0]));
+        assert!(store.create(&pin(0), &opts, "x", &mut rng).is_ok());
+        assert!(store.create(&pin(1), &opts, "x", &mut rng).is_err());
+        for id in &ids[1..1101] {
+            store.delete(id).unwrap();
+        }
+        assert!(
+            store.get(&ids[1]).is_none() && store.cursor_seq(&ids[1]).is_none(),
+            "a tombstone past the last 1000"
+        );
+        assert!(store.cursor_seq(&ids[1100]).is_some(), "a recent tombstone");
+        assert!(
+            store.create(&pin(5), &opts, "x", &mut rng).is_ok(),
+            "a deleted number is free"
+        );
+        // The same state read back from its export has the same indexes.
+        assert_eq!(Store::import(&store.export(), &opts).unwrap(), store);
     }
 
     #[test]

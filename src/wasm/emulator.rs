@@ -55,7 +55,9 @@ impl EmulatorCore {
     }
 
     /// Handles one request; returns `{ status, headers: [[name, value]], body, delay_ms,
-    /// drop_connection, effects, state_changed }`.
+    /// drop_connection, effects, state_changed, journal }`. `host`, `origin` and `content_type`
+    /// are the request's headers (left out for in-process calls).
+    #[allow(clippy::too_many_arguments)]
     pub fn handle(
         &mut self,
         method: &str,
@@ -64,12 +66,18 @@ impl EmulatorCore {
         authorization: Option<String>,
         body: &[u8],
         now_ms: f64,
+        host: Option<String>,
+        origin: Option<String>,
+        content_type: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let req = EmuRequest {
             method,
             path,
             query,
             authorization: authorization.as_deref(),
+            host: host.as_deref(),
+            origin: origin.as_deref(),
+            content_type: content_type.as_deref(),
             body,
             now_ms: now_ms.max(0.0) as u64,
         };
@@ -107,6 +115,14 @@ impl EmulatorCore {
         self.inner
             .import_state(json)
             .map_err(|e| make_error("DailyDialinError", &format!("emulator state: {e}"), &[]))
+    }
+
+    /// Applies one `journal` line of a `handle` answer (replay at start).
+    #[wasm_bindgen(js_name = applyJournal)]
+    pub fn apply_journal(&mut self, line: &str) -> Result<(), JsValue> {
+        self.inner
+            .apply_journal(line)
+            .map_err(|e| make_error("DailyDialinError", &format!("emulator journal: {e}"), &[]))
     }
 
     pub fn reset(&mut self) {

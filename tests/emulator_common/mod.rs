@@ -12,6 +12,8 @@ pub struct Harness {
     pub rng: SeededRandom,
     pub now: u64,
     pub auth: Option<String>,
+    /// The `Origin` header a browser page would add.
+    pub origin: Option<String>,
 }
 
 /// A response with its body parsed (Null when the body is not JSON).
@@ -63,6 +65,7 @@ impl Harness {
             rng: SeededRandom::new(42),
             now: 1_700_000_000_000,
             auth: Some(format!("Bearer {KEY}")),
+            origin: None,
         }
     }
 
@@ -77,6 +80,9 @@ impl Harness {
                 authorization: self.auth.as_deref(),
                 body,
                 now_ms: self.now,
+                content_type: Some("application/json"),
+                origin: self.origin.as_deref(),
+                ..Default::default()
             },
             &mut self.rng,
         );

@@ -69,7 +69,6 @@ test('a simulated call POSTs {To, From, callId, callDomain} signed with the conf
   await hook.next(); // the ping
   const t0 = Date.now();
   const r = await req('POST', '/_emulator/calls', {
-    key: null,
     body: { to: '+12095550001', from: '+14155550199', sipHeaders: { 'X-Customer': '42' } },
   });
   const t1 = Date.now();
@@ -106,7 +105,7 @@ test('a simulated call POSTs {To, From, callId, callDomain} signed with the conf
   u = await req('POST', UPDATE, { body: { callId: call.id, callDomain: call.callDomain, sipUri } });
   assert.equal(u.status, 200);
   assert.deepEqual(u.json, { ok: 'true' });
-  const routed = (await req('GET', `/_emulator/calls/${call.id}`, { key: null })).json;
+  const routed = (await req('GET', `/_emulator/calls/${call.id}`)).json;
   assert.equal(routed.status, 'routed');
   assert.equal(routed.sip_uri, sipUri);
   assert.ok(routed.routed_ms >= call.created_ms);
@@ -114,9 +113,9 @@ test('a simulated call POSTs {To, From, callId, callDomain} signed with the conf
   assert.equal(u.status, 404);
   assert.match(u.json.info, /Call Forwarding Failed/);
 
-  const log = (await req('GET', '/_emulator/calls', { key: null })).json;
+  const log = (await req('GET', '/_emulator/calls')).json;
   assert.deepEqual(log.calls.map((x) => [x.id, x.status]), [[call.id, 'routed']]);
-  assert.equal((await req('GET', '/_emulator/calls/6f1c1a52-0000-4000-8000-000000000000', { key: null })).status, 404);
+  assert.equal((await req('GET', '/_emulator/calls/6f1c1a52-0000-4000-8000-000000000000')).status, 404);
 });
 
 test('a webhook handler that routes the call before answering (the real flow), in-process', async () => {
@@ -193,7 +192,7 @@ test('webhook failures are recorded: a 500 answer, an unreachable server, a serv
       assert.deepEqual({ status: call.status, webhook_status: call.webhook_status, webhook_error: call.webhook_error }, want, url);
       assert.ok(call.webhook_ms >= call.created_ms);
       // Over HTTP the answer is the same record.
-      const again = await s('GET', `/_emulator/calls/${call.id}`, { key: null });
+      const again = await s('GET', `/_emulator/calls/${call.id}`, { key: slow.adminToken });
       assert.equal(again.json.status, 'webhook_failed');
     }
     // The caller still waits for the hold: a late pinlessCallUpdate still routes the call.
@@ -224,7 +223,7 @@ test('simulated calls that cannot happen are refused', async () => {
     [{ too: '+1' }, 400, /too: unknown field; did you mean to\?/],
   ];
   for (const [body, status, info] of cases) {
-    const r = await req('POST', '/_emulator/calls', { key: null, body });
+    const r = await req('POST', '/_emulator/calls', { body });
     assert.equal(r.status, status, JSON.stringify(body));
     assert.match(r.json.info, info);
     await assert.rejects(emu.simulateCall(body), (e) => e instanceof m.DailyDialinError && e.status === status);

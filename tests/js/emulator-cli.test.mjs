@@ -4,12 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, readdirSync, mkdirSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dd, installedDir, CONSUMER } from './installed.mjs';
 import { tempDir } from './helpers.mjs';
-import { KEY, CFG, client } from './emulator-helpers.mjs';
+import { KEY, CFG, client, idsOnDisk, pinState } from './emulator-helpers.mjs';
 
 const LISTENING = /^daily-dialin emulator listening on (http:\/\/127\.0\.0\.1:(\d+)\/v1)$/;
 let m;
@@ -128,6 +128,41 @@ test('a port in use is a clear startup error', async () => {
   }
 });
 
+test('prints the admin token the /_emulator routes need; --admin-token sets it and is not printed', async () => {
+  const ADMIN = /^admin routes: (http:\/\/127\.0\.0\.1:\d+)\/_emulator\/\* with Authorization: Bearer (.+)$/m;
+  const lines = async (args) => {
+    const cli = spawnCli(args);
+    for (let i = 0; !ADMIN.test(cli.out().stdout); i++) {
+      if (cli.child.exitCode !== null || i > 500) {
+        cli.child.kill('SIGKILL');
+        assert.fail(JSON.stringify(cli.out()));
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const [, origin, token] = ADMIN.exec(cli.out().stdout);
+    return { ...cli, origin, token };
+  };
+  const gen = await lines(['--port', '0']);
+  try {
+    assert.match(gen.token, /^[A-Za-z0-9_-]{32}$/);
+    assert.equal((await client(gen.origin, gen.token)('GET', '/_emulator/state')).status, 200);
+    assert.equal((await client(gen.origin, 'any-key')('GET', '/_emulator/state')).status, 401);
+  } finally {
+    gen.child.kill('SIGTERM');
+    await gen.exited;
+  }
+  const chosen = 'chosen-admin-token-0123456789';
+  const own = await lines(['--port', '0', '--admin-token', chosen]);
+  try {
+    assert.equal(own.token, '<the --admin-token value>');
+    assert.ok(!own.out().stdout.includes(chosen), 'a chosen token is not printed');
+    assert.equal((await client(own.origin, chosen)('GET', '/_emulator/faults')).status, 200);
+  } finally {
+    own.child.kill('SIGTERM');
+    await own.exited;
+  }
+});
+
 /** Every config of the emulator at `origin`, by id, paging through the list. */
 async function allConfigs(origin) {
   const req = client(origin);
@@ -142,11 +177,15 @@ async function allConfigs(origin) {
   }
 }
 
-test('--data: SIGKILL during a stream of concurrent creates loses no config that was answered 200', { timeout: 60_000 }, async () => {
+test('--data at 10,000 configs: SIGKILL during a stream of concurrent creates loses no config that was answered 200', { timeout: 90_000 }, async () => {
   const dir = join(tmp.dir, 'kill');
   mkdirSync(dir);
   const file = join(dir, 'state.json');
   const args = ['--port', '0', '--data', file, '--no-rate-limit', '--api-key', KEY];
+  const PRELOADED = 10_000;
+  const seed = await m.startEmulator({ dataFile: file });
+  await seed.importState(pinState(PRELOADED));
+  await seed.close();
   const answered = new Map(); // id -> the config exactly as answered
   let next = 0;
   const rounds = [];
@@ -198,10 +237,13 @@ test('--data: SIGKILL during a stream of concurrent creates loses no config that
     const end = await emu.exited;
     assert.equal(end.signal, 'SIGKILL');
     assert.ok(inFlightAtKill > 0, 'requests were in flight when the process died');
-    const onDisk = JSON.parse(readFileSync(file, 'utf8')); // never a torn file
-    assert.ok(onDisk.configs.length >= answered.size);
+    const onDisk = idsOnDisk(file); // the snapshot is never a torn file
+    for (const id of answered.keys()) assert.ok(onDisk.has(id), `config ${id} answered 200 is on disk`);
+    assert.ok(onDisk.size >= PRELOADED + answered.size);
     rounds.push({ answers, inFlightAtKill });
   }
+  // A change cut in the middle of its write (never answered) is dropped at start.
+  appendFileSync(`${file}.journal`, '{"op":"put","seq":99999,"id":"6f1c1a52-0000-4000-8000-0000');
   // Restart once more and find every config that was answered 200, exactly as answered.
   const emu = await start(args);
   try {
@@ -209,12 +251,13 @@ test('--data: SIGKILL during a stream of concurrent creates loses no config that
     assert.ok(answered.size >= 200, `${answered.size} creates answered`);
     for (const [id, c] of answered) assert.deepEqual(configs.get(id), c, `config ${id} answered 200 survives`);
     // Configs created by requests in flight at the kill may exist too (applied, answer lost).
-    assert.ok(total >= answered.size && total <= next, `${total} stored, ${answered.size} answered, ${next} sent`);
-    assert.deepEqual(readdirSync(dir), ['state.json'], 'no temporary file left behind');
+    assert.ok(total >= PRELOADED + answered.size && total <= PRELOADED + next, `${total} stored, ${answered.size} answered, ${next} sent`);
+    assert.equal(configs.get(pinState(1).configs[0].id)?.config.phone_number, '+12095550000', 'the preloaded configs are there');
+    assert.deepEqual(readdirSync(dir).sort(), ['state.json', 'state.json.journal'], 'no temporary file left behind');
     // The restarted emulator keeps every rule: a stored number is still taken.
     const again = await client(emu.origin)('POST', CFG, { body: { type: 'pin_dialin', phone_number: [...answered.values()][0].config.phone_number } });
     assert.equal(again.status, 400);
-    console.log(`persistence: ${answered.size} answered creates in 2 rounds ${JSON.stringify(rounds)}, ${total} stored, all found after SIGKILL`);
+    console.log(`persistence: ${PRELOADED} preloaded, ${answered.size} answered creates in 2 rounds ${JSON.stringify(rounds)}, ${total} stored, all found after SIGKILL`);
   } finally {
     emu.child.kill('SIGTERM');
     await emu.exited;
@@ -272,20 +315,23 @@ test('a corrupt or invalid data file is a clear startup error and is left untouc
   assert.equal(JSON.parse(readFileSync(empty, 'utf8')).version, 1, 'a fresh file is written at start');
 });
 
-test('in-process dataFile: reset and state import are persisted too', async () => {
+test('in-process dataFile: reset and state import are persisted too; a broken journal line is a clear error', async () => {
   const file = join(tmp.dir, 'inproc.json');
   const a = await m.startEmulator({ dataFile: file });
   const made = await client(a.origin)('POST', CFG, { body: { type: 'pin_dialin', phone_number: '+12095550001' } });
   assert.equal(made.status, 200);
   await a.injectFault({ method: 'POST', apply: true, status: 502 });
   assert.equal((await client(a.origin)('POST', CFG, { body: { type: 'pin_dialin', phone_number: '+12095550002' } })).status, 502);
-  assert.equal(JSON.parse(readFileSync(file, 'utf8')).configs.length, 2, 'an applied create that answered 502 is on disk');
+  assert.equal(idsOnDisk(file).size, 2, 'an applied create that answered 502 is on disk');
   await a.close();
   const b = await m.startEmulator({ dataFile: file });
   assert.equal(b.exportState().configs.length, 2);
   await b.reset();
-  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).configs, []);
+  assert.equal(idsOnDisk(file).size, 0);
   await b.close();
+  // An unreadable line before the last one is not a torn write: the startup stops and says where.
+  writeFileSync(`${file}.journal`, '{"op":"nope"}\n{"op":"reset"}\n');
+  await assert.rejects(m.startEmulator({ dataFile: file }), /line 1 of the journal .*inproc\.json\.journal is not valid .*delete the journal/);
 });
 
 test('close() leaves nothing open: a process that used the emulator exits by itself', { timeout: 30_000 }, async () => {

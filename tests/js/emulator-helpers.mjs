@@ -2,6 +2,7 @@
 // emulator, a webhook receiver on 127.0.0.1, and an HMAC computed with node:crypto only.
 import http from 'node:http';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 export const KEY = 'sk_test_emulator_KEY_7c41d2e9';
 export const CFG = '/v1/domain-dialin-config';
@@ -86,3 +87,44 @@ export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-
 export const isSecret32 = (s) => typeof s === 'string' && Buffer.from(s, 'base64').length === 32 && Buffer.from(s, 'base64').toString('base64') === s;
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The config ids a `dataFile` holds on disk: the snapshot (`file`) with its journal
+ * (`file.journal`, one JSON change per line) replayed; a torn last line is skipped.
+ */
+export function idsOnDisk(file) {
+  const ids = new Set(JSON.parse(readFileSync(file, 'utf8')).configs.map((c) => c.id));
+  let journal = '';
+  try {
+    journal = readFileSync(`${file}.journal`, 'utf8');
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+  }
+  for (const line of journal.split('\n')) {
+    let c;
+    try {
+      c = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (c.op === 'put') ids.add(c.id);
+    else if (c.op === 'delete') ids.delete(c.id);
+    else if (c.op === 'reset') ids.clear();
+    else if (c.op === 'state') {
+      ids.clear();
+      for (const s of c.state.configs) ids.add(s.id);
+    }
+  }
+  return ids;
+}
+
+/** An exported emulator state of `n` pin configs numbered from +12095550000 (n <= 10,000). */
+export function pinState(n) {
+  const configs = Array.from({ length: n }, (_, i) => ({
+    seq: i,
+    id: `6f1c1a52-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    type: 'pin_dialin',
+    config: { phone_number: `+1209555${String(i).padStart(4, '0')}` },
+  }));
+  return { version: 1, next_seq: n, configs, deleted: [] };
+}

@@ -272,7 +272,7 @@ test('list: newest first, limit, cursors both ways, filters, total_count', async
 });
 
 test('limit defaults to 100 and caps a page at 100', async () => {
-  const { json: state } = await req('GET', '/_emulator/state', { key: null });
+  const { json: state } = await req('GET', '/_emulator/state');
   state.configs = Array.from({ length: 105 }, (_, i) => ({
     seq: i,
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -280,7 +280,7 @@ test('limit defaults to 100 and caps a page at 100', async () => {
     config: { phone_number: `+1415555${String(i).padStart(4, '0')}` },
   }));
   state.next_seq = 105;
-  assert.equal((await req('PUT', '/_emulator/state', { key: null, body: state })).status, 200);
+  assert.equal((await req('PUT', '/_emulator/state', { body: state })).status, 200);
   const page = (await req('GET', CFG)).json;
   assert.equal(page.total_count, 105);
   assert.equal(page.data.length, 100);
@@ -308,8 +308,10 @@ test('auth: missing header 400, malformed 400, unknown key 401 with no info', as
   assert.ok(!wrong.text.includes('sk_wrong_key_123'));
   assert.equal((await req('GET', CFG, { headers: { Authorization: `bearer ${KEY}` } })).status, 200, 'scheme is case-insensitive');
   assert.equal((await req('GET', CFG)).json.total_count, 0, 'the refused create did nothing');
-  // Admin routes need no key.
-  assert.equal((await req('GET', '/_emulator/faults', { key: null })).status, 200);
+  // Admin routes take an API key of apiKeys (or the admin token), and nothing else.
+  assert.equal((await req('GET', '/_emulator/faults')).status, 200);
+  assert.equal((await req('GET', '/_emulator/faults', { key: emu.adminToken })).status, 200);
+  assert.equal((await req('GET', '/_emulator/faults', { key: null })).status, 401);
 });
 
 test('any Bearer key is accepted when apiKeys is not given', async () => {
@@ -354,7 +356,7 @@ test('malformed JSON is 400 json-parsing-error', async () => {
     }
   }
   // An empty body reads as {} and is then validated.
-  const empty = await req('POST', CFG, { body: '' });
+  const empty = await req('POST', CFG, { body: '', headers: { 'Content-Type': 'application/json' } });
   assert.equal(empty.json.error, 'invalid-request-error');
   assert.equal(empty.json.info, infoOf(m.validateCreate({}, VALIDATION)));
 });
@@ -365,7 +367,7 @@ test('rate limit: 429 rate-limit-error per key, with and without Retry-After; re
     try {
       const r1 = client(limited.origin, 'key-one');
       for (let i = 0; i < 3; i++) assert.equal((await r1('GET', CFG)).status, 200);
-      const r = await r1('POST', CFG, { body: pin(1) });
+      const r = await r1('POST', CFG, { body: pin(1), headers: { Origin: 'http://localhost:3000' } });
       assert.equal(r.status, 429);
       assert.equal(r.json.error, 'rate-limit-error');
       assert.equal(typeof r.json.info, 'string');
@@ -379,7 +381,7 @@ test('rate limit: 429 rate-limit-error per key, with and without Retry-After; re
       assert.match(r.headers.get('access-control-expose-headers'), /Retry-After/);
       assert.equal((await r1('GET', CFG)).status, 429, 'a 429 does not free a slot');
       assert.equal((await client(limited.origin, 'key-two')('GET', CFG)).status, 200, 'limits are per key');
-      assert.equal((await r1('GET', '/_emulator/faults')).status, 200, 'admin routes are not limited');
+      assert.equal((await r1('GET', '/_emulator/faults', { key: limited.adminToken })).status, 200, 'admin routes are not limited');
       assert.equal(limited.exportState().configs.length, 0, 'the limited create did nothing');
       await limited.reset();
       assert.equal((await r1('GET', CFG)).status, 200, 'reset clears the counters');
@@ -391,7 +393,7 @@ test('rate limit: 429 rate-limit-error per key, with and without Retry-After; re
 
 test('faults: status with JSON, raw or default body; Retry-After; count; matching', async () => {
   const fault = async (f) => {
-    const r = await req('POST', '/_emulator/faults', { key: null, body: f });
+    const r = await req('POST', '/_emulator/faults', { body: f });
     assert.equal(r.status, 200, r.text);
     return r.json;
   };
@@ -449,11 +451,11 @@ test('faults: status with JSON, raw or default body; Retry-After; count; matchin
   // A fault hits before auth; admin routes are never faulted.
   await fault({ status: 500, count: 5 });
   assert.equal((await req('GET', CFG, { key: null })).status, 500);
-  assert.equal((await req('GET', '/_emulator/calls', { key: null })).status, 200);
+  assert.equal((await req('GET', '/_emulator/calls')).status, 200);
   await emu.clearFaults();
 
   // A wrong fault is a 400 naming the field, over HTTP and in-process.
-  r = await req('POST', '/_emulator/faults', { key: null, body: { staus: 500, count: 0 } });
+  r = await req('POST', '/_emulator/faults', { body: { staus: 500, count: 0 } });
   assert.equal(r.status, 400);
   assert.match(r.json.info, /staus: unknown field; did you mean status\?/);
   assert.match(r.json.info, /count: /);
@@ -494,7 +496,7 @@ test('faults: delay, drop, and apply-then-fail', async () => {
   assert.equal((await req('GET', CFG)).json.total_count, 2);
 });
 
-test('CORS headers on every answer; OPTIONS preflight from a foreign origin', async () => {
+test('CORS headers on every answer to a loopback origin (echoed, never *); OPTIONS preflight', async () => {
   const origin = { Origin: 'http://127.0.0.1:5173' };
   await emu.injectFault({ method: 'GET', path: '/domain-dialin-config/faulted', status: 503 });
   const answers = [
@@ -504,12 +506,12 @@ test('CORS headers on every answer; OPTIONS preflight from a foreign origin', as
     await req('GET', CFG, { headers: origin, key: 'nope' }),
     await req('GET', `${CFG}/6f1c1a52-0000-4000-8000-000000000000`, { headers: origin }),
     await req('GET', `${CFG}/faulted`, { headers: origin }),
-    await req('GET', '/_emulator/calls', { headers: origin, key: null }),
+    await req('GET', '/_emulator/calls', { headers: origin }),
     await req('GET', '/elsewhere', { headers: origin, key: null }),
   ];
   assert.deepEqual(answers.map((a) => a.status), [200, 400, 400, 401, 404, 503, 200, 404]);
   for (const a of answers) {
-    assert.equal(a.headers.get('access-control-allow-origin'), '*');
+    assert.equal(a.headers.get('access-control-allow-origin'), origin.Origin);
     const exposed = a.headers.get('access-control-expose-headers').split(',').map((s) => s.trim().toLowerCase());
     assert.ok(exposed.includes('retry-after'), exposed.join());
   }
@@ -520,7 +522,7 @@ test('CORS headers on every answer; OPTIONS preflight from a foreign origin', as
     });
     assert.equal(r.status, 204, path);
     assert.equal(r.text, '');
-    assert.equal(r.headers.get('access-control-allow-origin'), '*');
+    assert.equal(r.headers.get('access-control-allow-origin'), origin.Origin);
     const methods = r.headers.get('access-control-allow-methods').split(',').map((s) => s.trim());
     for (const mth of ['GET', 'POST', 'PUT', 'DELETE']) assert.ok(methods.includes(mth), mth);
     const allowed = r.headers.get('access-control-allow-headers').toLowerCase();
@@ -534,13 +536,13 @@ test('reset clears configs, calls and faults', async () => {
   await emu.simulateCall({ to: '+12095550001' });
   await emu.injectFault({ status: 500, method: 'DELETE' });
   assert.equal((await emu.calls()).length, 1);
-  const r = await req('POST', '/_emulator/reset', { key: null });
+  const r = await req('POST', '/_emulator/reset');
   assert.equal(r.status, 200);
   assert.deepEqual((await req('GET', CFG)).json, { total_count: 0, data: [] });
   assert.deepEqual(await emu.calls(), []);
   assert.deepEqual(await emu.faults(), []);
   assert.equal((await req('GET', `${CFG}/${made.id}`)).status, 404);
-  assert.equal((await req('GET', '/_emulator/reset', { key: null })).status, 405);
+  assert.equal((await req('GET', '/_emulator/reset')).status, 405);
 });
 
 test('a body over maxBodyBytes is 413 (and the limit is exact)', async () => {
@@ -552,7 +554,7 @@ test('a body over maxBodyBytes is 413 (and the limit is exact)', async () => {
     assert.equal(big.status, 413);
     assert.equal(big.json.error, 'invalid-request-error');
     assert.match(big.json.info, /200 bytes/);
-    assert.equal(big.headers.get('access-control-allow-origin'), '*');
+    assert.equal(big.headers.get('access-control-allow-origin'), null, 'no other page reads it');
     const exact = JSON.stringify(pin(1, { name_prefix: 'x' }));
     const fits = exact.replace('"x"', `"${'x'.repeat(200 - exact.length + 1)}"`);
     assert.equal(Buffer.byteLength(fits), 200);
@@ -571,7 +573,7 @@ test('state: export, import into another emulator, refused import changes nothin
   const b = (await req('POST', CFG, { body: pin(2) })).json;
   assert.equal((await req('DELETE', `${CFG}/${b.id}`)).status, 200);
   const state = emu.exportState();
-  assert.deepEqual((await req('GET', '/_emulator/state', { key: null })).json, state);
+  assert.deepEqual((await req('GET', '/_emulator/state')).json, state);
   assert.deepEqual(state.configs.map((c) => c.id), [a.id]);
   assert.equal(state.configs[0].config.hmac, a.config.hmac);
 
@@ -587,7 +589,7 @@ test('state: export, import into another emulator, refused import changes nothin
     const broken = structuredClone(state);
     const copy = broken.configs[0];
     broken.configs.push({ ...copy, seq: 9, id: '6f1c1a52-0000-4000-8000-000000000009', config: { ...copy.config, sip_uri: 'static-address--9@x' } });
-    const r = await o('PUT', '/_emulator/state', { key: null, body: broken });
+    const r = await o('PUT', '/_emulator/state', { key: other.adminToken, body: broken });
     assert.equal(r.status, 400);
     assert.match(r.json.info, /phone_number is used twice/);
     await assert.rejects(other.importState('{"version":2}'), (e) => e instanceof m.DailyDialinError && e.status === 400);

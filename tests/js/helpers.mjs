@@ -118,8 +118,8 @@ export async function serve(dir, { headers = {} } = {}) {
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Headless Debian Chromium through playwright-core (no browser download). */
-export async function launchChromium() {
+/** Headless Debian Chromium through playwright-core (no browser download); `extraArgs` add flags. */
+export async function launchChromium(extraArgs = []) {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -131,6 +131,7 @@ export async function launchChromium() {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

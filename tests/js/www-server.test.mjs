@@ -1,7 +1,7 @@
 // The admin page's dev server (www/server.mjs) without a browser, on the installed package: the
 // command line, what it serves, the proxy's key handling, its same-site checks, and the demo
 // webhook receiver's verification.
-import { test, before, after } from 'node:test';
+import { test, describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -103,6 +103,17 @@ test('only the page, its assets and the package are served', async () => {
   for (const path of ['/server.mjs', '/pkg/%2e%2e/%2e%2e/package.json', '/pkg/../../Cargo.toml', '/nope']) {
     assert.equal((await raw(dev.origin, path)).status, 404, path);
   }
+});
+
+describe('dev server paths', () => {
+  it('answer 400, not 500, to a malformed percent-escape', async () => {
+    for (const path of ['/%E0%A4%A', '/%zz', '/pkg/%E0%A4%A', '/pkg/%zz.js', '/v1/%E0%A4%A', '/_emulator/%zz', '/demo/%ff']) {
+      const r = await raw(dev.origin, path);
+      assert.equal(r.status, 400, path);
+      assert.equal(JSON.parse(r.body).error, 'invalid-request-error', path);
+    }
+    assert.equal((await raw(dev.origin, '/pkg/%70ackage.json')).status, 200, 'a valid escape still works');
+  });
 });
 
 test('the emulator is mounted on the same origin; foreign hosts and origins are refused', async () => {
