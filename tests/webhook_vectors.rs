@@ -96,11 +96,12 @@ fn call_payload() -> CallPayload {
     }
 }
 
-/// A call without warnings.
+/// A call without warnings, whose body is the payload.
 fn clean(payload: CallPayload) -> Verified {
     Verified::Call {
         payload,
         warnings: Vec::new(),
+        exact: true,
     }
 }
 
