@@ -239,10 +239,6 @@ pub enum Verified {
     Call {
         payload: CallPayload,
         warnings: Vec<PayloadWarning>,
-        /// The body is a JSON object of exactly the payload's fields (`To`, `From`, `callId`,
-        /// `callDomain`, and `sipHeaders` only if it holds just strings), so reading it as JSON
-        /// gives the payload itself. No warnings then.
-        exact: bool,
     },
 }
 
@@ -882,7 +878,6 @@ fn parse_payload(body: &[u8]) -> Result<Verified, WebhookError> {
         return Ok(Verified::Call {
             payload,
             warnings: Vec::new(),
-            exact: true,
         });
     }
     parse_value_payload(text)
@@ -911,7 +906,6 @@ fn parse_value_payload(text: &str) -> Result<Verified, WebhookError> {
         return Ok(Verified::Call {
             payload: CallPayload::default(),
             warnings,
-            exact: false,
         });
     };
     if ["Test", "test"]
@@ -965,12 +959,6 @@ fn parse_value_payload(text: &str) -> Result<Verified, WebhookError> {
             None
         }
     };
-    // No warning: `To`, `callId`, `callDomain` are strings, and `sipHeaders` is absent, null or
-    // an object of strings. With `From` a string and no other key (nor a null `sipHeaders`), the
-    // body is the payload.
-    let exact = warnings.is_empty()
-        && from.is_some()
-        && obj.len() == 4 + usize::from(sip_headers.is_some());
     Ok(Verified::Call {
         payload: CallPayload {
             to,
@@ -980,7 +968,6 @@ fn parse_value_payload(text: &str) -> Result<Verified, WebhookError> {
             sip_headers,
         },
         warnings,
-        exact,
     })
 }
 
@@ -1008,12 +995,11 @@ mod tests {
     const SECRET: &str = "jzoskdBOe2YVqcPi8Bh9S15qmwwdLj9AUWJzhJWmt8g=";
     const NOW: i64 = 1_700_000_000;
 
-    /// A call without warnings, whose body is the payload.
+    /// A call without warnings.
     fn clean(payload: CallPayload) -> Verified {
         Verified::Call {
             payload,
             warnings: Vec::new(),
-            exact: true,
         }
     }
 
@@ -1234,33 +1220,6 @@ mod tests {
             let v = parse_payload(body.as_bytes()).unwrap();
             assert_eq!(v.call(), Some(&CallPayload::default()), "{body}");
             assert_eq!(warnings_of(body), [w("", ty)], "{body}");
-        }
-    }
-
-    #[test]
-    fn exact_means_the_body_is_the_payload() {
-        let exact = |body: &str| match parse_payload(body.as_bytes()).unwrap() {
-            Verified::Call { exact, .. } => exact,
-            Verified::Test => panic!("{body}"),
-        };
-        for body in [
-            r#"{"To":"a","From":"b","callId":"c","callDomain":"d"}"#,
-            r#"{ "From": "b", "To": "a", "callId": "c", "callDomain": "d" }"#,
-            r#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":{"x":"\u00e9"}}"#,
-        ] {
-            assert!(exact(body), "{body}");
-        }
-        for body in [
-            r#"{"To":"a","callId":"c","callDomain":"d"}"#,
-            r#"{"To":"a","From":null,"callId":"c","callDomain":"d"}"#,
-            r#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":null}"#,
-            r#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":{"x":1}}"#,
-            r#"{"To":"a","From":"b","callId":"c","callDomain":"d","direction":"in"}"#,
-            r#"{"To":"a","From":"b","callId":"c","callDomain":"d","Test":"no"}"#,
-            r#"{"To":"a","From":"b","callId":"c"}"#,
-            "[]",
-        ] {
-            assert!(!exact(body), "{body}");
         }
     }
 

@@ -96,12 +96,11 @@ fn call_payload() -> CallPayload {
     }
 }
 
-/// A call without warnings, whose body is the payload.
+/// A call without warnings.
 fn clean(payload: CallPayload) -> Verified {
     Verified::Call {
         payload,
         warnings: Vec::new(),
-        exact: true,
     }
 }
 

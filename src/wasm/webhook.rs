@@ -147,9 +147,6 @@ struct Names {
     timestamp_lower: JsValue,
     newline: JsValue,
     byte_length: JsValue,
-    raw: JsValue,
-    payload: JsValue,
-    sip_headers: JsValue,
 }
 
 thread_local! {
@@ -160,9 +157,6 @@ thread_local! {
         timestamp_lower: TIMESTAMP_LOWER.into(),
         newline: "\n".into(),
         byte_length: "byteLength".into(),
-        raw: "raw".into(),
-        payload: "payload".into(),
-        sip_headers: "sipHeaders".into(),
     };
 }
 
@@ -477,49 +471,22 @@ fn allow_weak_of(opts: &Opts) -> Result<bool, JsValue> {
     }
 }
 
-/// `{ kind: "test", warnings, raw }` or `{ kind: "call", warnings, raw, payload }`, written as
+/// `{ kind: "test", warnings, raw }` or `{ kind: "call", payload, warnings, raw }`, written as
 /// JSON here and made by one `JSON.parse`: one string crosses into JS instead of a key and a value
 /// per field, and `JSON.parse` defines own data properties (a `__proto__` key stays a plain key).
 /// `raw` is the body's text itself, which the core has read as JSON, so `raw` is exactly what
-/// `JSON.parse(body)` gives. When the body is the payload (`exact`, Daily's usual body), the payload
-/// is a copy of `raw` (`Object.assign`, and of its `sipHeaders`), which is cheaper than parsing the
-/// same fields a second time.
+/// `JSON.parse(body)` gives.
 fn verified_to_js(verified: &Verified, body: &[u8]) -> Result<JsValue, JsValue> {
     let not_json = || failure("bad_payload", "the body could not be read as JSON");
     let raw = core::str::from_utf8(body).map_err(|_| not_json())?;
     let mut json = String::with_capacity(2 * raw.len() + 64);
-    let (warnings, payload) = match verified {
+    let warnings = match verified {
         Verified::Test => {
             json.push_str(r#"{"kind":"test""#);
-            (&[][..], None)
+            &[][..]
         }
-        Verified::Call {
-            payload,
-            warnings,
-            exact,
-        } => {
-            json.push_str(r#"{"kind":"call""#);
-            (&warnings[..], Some((payload, *exact)))
-        }
-    };
-    json.push_str(r#","warnings":["#);
-    for (i, w) in warnings.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        json.push_str(r#"{"path":"#);
-        write_json_str(&w.path, &mut json);
-        json.push_str(r#","code":"#);
-        write_json_str(w.code, &mut json);
-        json.push_str(r#","message":"#);
-        write_json_str(&w.message, &mut json);
-        json.push('}');
-    }
-    json.push_str(r#"],"raw":"#);
-    json.push_str(raw);
-    match payload {
-        Some((payload, false)) => {
-            json.push_str(r#","payload":{"To":"#);
+        Verified::Call { payload, warnings } => {
+            json.push_str(r#"{"kind":"call","payload":{"To":"#);
             write_json_str(&payload.to, &mut json);
             if let Some(from) = &payload.from {
                 json.push_str(r#","From":"#);
@@ -541,26 +508,27 @@ fn verified_to_js(verified: &Verified, body: &[u8]) -> Result<JsValue, JsValue> 
                 }
                 json.push('}');
             }
-            json.push_str("}}");
+            json.push('}');
+            &warnings[..]
         }
-        _ => json.push('}'),
+    };
+    json.push_str(r#","warnings":["#);
+    for (i, w) in warnings.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(r#"{"path":"#);
+        write_json_str(&w.path, &mut json);
+        json.push_str(r#","code":"#);
+        write_json_str(w.code, &mut json);
+        json.push_str(r#","message":"#);
+        write_json_str(&w.message, &mut json);
+        json.push('}');
     }
-    let out = json_parse(&JsValue::from_str(&json)).map_err(|_| not_json())?;
-    if let Some((payload, true)) = payload {
-        // `raw` is a fresh plain object of data properties: these reads, copies and sets cannot
-        // throw.
-        NAMES.with(|n| {
-            let raw = read(js::get(&out, &n.raw));
-            let copy = Object::assign(&Object::new(), raw.unchecked_ref());
-            if payload.sip_headers.is_some() {
-                let sip = read(js::get(&raw, &n.sip_headers));
-                let sip_copy = Object::assign(&Object::new(), sip.unchecked_ref());
-                let _ = js::set(&copy, &n.sip_headers, &sip_copy);
-            }
-            let _ = js::set(&out, &n.payload, &copy);
-        });
-    }
-    Ok(out)
+    json.push_str(r#"],"raw":"#);
+    json.push_str(raw);
+    json.push('}');
+    json_parse(&JsValue::from_str(&json)).map_err(|_| not_json())
 }
 
 /// Verifies a pinless webhook request; throws `WebhookVerificationError` (with `reason`) when it
