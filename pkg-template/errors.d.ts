@@ -77,9 +77,10 @@ export declare class AbortError extends DailyDialinError implements RequestError
   retryable?: boolean;
 }
 
-/** A pinless webhook was rejected. */
+/** A pinless webhook was rejected, or its options (`bad_options`) or secret cannot be used. */
 export declare class WebhookVerificationError extends DailyDialinError {
   reason:
     | 'missing_signature' | 'missing_timestamp' | 'bad_timestamp' | 'timestamp_too_old'
-    | 'timestamp_in_future' | 'bad_secret' | 'signature_mismatch' | 'bad_payload';
+    | 'timestamp_in_future' | 'bad_secret' | 'signature_mismatch' | 'bad_payload'
+    | 'bad_options';
 }

@@ -27,7 +27,7 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq};
 
@@ -42,6 +42,10 @@ pub const DEFAULT_TOLERANCE_SECONDS: u64 = 300;
 /// Timestamps at or above this value are read as Unix milliseconds (10^12 ms is September 2001;
 /// 10^12 s is far beyond any real clock).
 pub const MILLISECONDS_THRESHOLD: i64 = 1_000_000_000_000;
+
+/// Fewest bytes a secret may decode to, as `validateCreate` requires of a config's `hmac`. Shorter
+/// secrets are refused (`bad_secret`) unless the caller allows weak secrets explicitly.
+pub const MIN_SECRET_BYTES: usize = 16;
 
 /// Length of an HMAC-SHA256 digest.
 const DIGEST_LEN: usize = 32;
@@ -77,18 +81,24 @@ pub enum WebhookErrorKind {
     TimestampTooOld,
     /// The timestamp is more than the tolerance after `now`.
     TimestampInFuture,
-    /// No secret given, or a secret that is not base64 or decodes to nothing.
+    /// No secret given, or a secret that is not base64, decodes to nothing, or decodes to fewer
+    /// than [`MIN_SECRET_BYTES`] bytes when weak secrets are not allowed.
     BadSecret,
     /// No signature value matches any secret.
     SignatureMismatch,
-    /// Signature valid, but the body is not UTF-8 JSON of the expected shape.
+    /// Signature valid, but the body is not UTF-8 JSON (of any shape: shape surprises are
+    /// [`PayloadWarning`]s); or, in the JS adapter, the body is not a string or bytes.
     BadPayload,
+    /// An option of the call is unusable (the JS adapter's `now`, `toleranceSeconds`, a sign
+    /// `timestamp`, or no options object). [`verify`] itself never returns it: its input is typed.
+    BadOptions,
 }
 
 impl WebhookErrorKind {
     /// Every kind, in the order in which [`verify`] checks for them (except `BadSecret`, which
-    /// comes after the timestamp parse, and the window, which comes after the signature).
-    pub const ALL: [WebhookErrorKind; 8] = [
+    /// comes after the timestamp parse, and the window, which comes after the signature), then
+    /// `BadOptions`, which the JS adapter checks before anything else.
+    pub const ALL: [WebhookErrorKind; 9] = [
         WebhookErrorKind::MissingSignature,
         WebhookErrorKind::MissingTimestamp,
         WebhookErrorKind::BadTimestamp,
@@ -97,6 +107,7 @@ impl WebhookErrorKind {
         WebhookErrorKind::BadSecret,
         WebhookErrorKind::SignatureMismatch,
         WebhookErrorKind::BadPayload,
+        WebhookErrorKind::BadOptions,
     ];
 
     /// The stable, machine-readable reason code.
@@ -110,6 +121,7 @@ impl WebhookErrorKind {
             WebhookErrorKind::BadSecret => "bad_secret",
             WebhookErrorKind::SignatureMismatch => "signature_mismatch",
             WebhookErrorKind::BadPayload => "bad_payload",
+            WebhookErrorKind::BadOptions => "bad_options",
         }
     }
 }
@@ -131,7 +143,8 @@ pub struct WebhookError {
 }
 
 impl WebhookError {
-    fn new(kind: WebhookErrorKind, message: impl Into<String>) -> Self {
+    /// An error of `kind` with `message`, which must not contain a secret or request text.
+    pub fn new(kind: WebhookErrorKind, message: impl Into<String>) -> Self {
         WebhookError {
             kind,
             message: message.into(),
@@ -165,23 +178,29 @@ impl core::error::Error for WebhookError {}
 // Payload
 // ---------------------------------------------------------------------------------------------
 
-/// The body Daily POSTs to `room_creation_api` for an incoming call (daily-api.md 6.2).
-/// Unknown keys are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The known fields of the body Daily POSTs to `room_creation_api` for an incoming call
+/// (daily-api.md 6.2), each typed. Unknown keys are not kept here (the JS adapter returns the whole
+/// body as `raw`).
+///
+/// `To`, `callId` and `callDomain` are always sent by Daily; when a verified body lacks one, or has
+/// another type there, the field is empty and a [`PayloadWarning`] says so. `From` is absent when
+/// the caller ID is withheld, and `sipHeaders` on calls that did not come through a SIP
+/// interconnect.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallPayload {
     /// The dialed number.
-    #[serde(rename = "To")]
+    #[serde(rename = "To", default)]
     pub to: String,
-    /// The caller.
-    #[serde(rename = "From")]
-    pub from: String,
+    /// The caller, when known.
+    #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
     /// The call's session id on the SIP network (a UUID): a good idempotency key.
-    #[serde(rename = "callId")]
+    #[serde(rename = "callId", default)]
     pub call_id: String,
     /// Your Daily domain's id on the SIP network (a UUID).
-    #[serde(rename = "callDomain")]
+    #[serde(rename = "callDomain", default)]
     pub call_domain: String,
-    /// Custom SIP headers received on a SIP interconnect.
+    /// Custom SIP headers received on a SIP interconnect: the values that are strings.
     #[serde(
         rename = "sipHeaders",
         default,
@@ -190,14 +209,37 @@ pub struct CallPayload {
     pub sip_headers: Option<BTreeMap<String, String>>,
 }
 
+/// A shape surprise in a verified body: a known field missing or of another type. The body is
+/// still genuine (its signature verified), so it is reported, never refused.
+///
+/// The message names fields and JSON types only, never values from the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadWarning {
+    /// Where: `""` for the body itself, `callId`, `sipHeaders.X-Name`, ...
+    pub path: String,
+    /// [`PayloadWarning::REQUIRED`] or [`PayloadWarning::INVALID_TYPE`].
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl PayloadWarning {
+    /// A field that Daily always sends is absent.
+    pub const REQUIRED: &'static str = "required";
+    /// A field (or the body) has another JSON type than the one documented.
+    pub const INVALID_TYPE: &'static str = "invalid_type";
+}
+
 /// A verified webhook.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified {
     /// The one-off test request Daily sends when a pinless config is set up: `{"Test":"test"}`
     /// (`{"test":"test"}` is accepted too). Answer it with a 200 and do nothing else.
     Test,
-    /// An incoming call.
-    Call(CallPayload),
+    /// Any other genuine body: an incoming call, with what did not have the documented shape.
+    Call {
+        payload: CallPayload,
+        warnings: Vec<PayloadWarning>,
+    },
 }
 
 impl Verified {
@@ -208,7 +250,15 @@ impl Verified {
     pub fn call(&self) -> Option<&CallPayload> {
         match self {
             Verified::Test => None,
-            Verified::Call(call) => Some(call),
+            Verified::Call { payload, .. } => Some(payload),
+        }
+    }
+
+    /// The shape surprises of a call (none for the test body).
+    pub fn warnings(&self) -> &[PayloadWarning] {
+        match self {
+            Verified::Test => &[],
+            Verified::Call { warnings, .. } => warnings,
         }
     }
 }
@@ -235,6 +285,9 @@ pub struct VerifyInput<'a> {
     pub tolerance_seconds: u64,
     /// The current Unix time in seconds.
     pub now_seconds: i64,
+    /// Accept secrets that decode to fewer than [`MIN_SECRET_BYTES`] bytes (a config made
+    /// elsewhere may carry one). Off by default: such secrets get `bad_secret`.
+    pub allow_weak_secrets: bool,
 }
 
 impl<'a> VerifyInput<'a> {
@@ -253,6 +306,7 @@ impl<'a> VerifyInput<'a> {
             secrets,
             tolerance_seconds: DEFAULT_TOLERANCE_SECONDS,
             now_seconds,
+            allow_weak_secrets: false,
         }
     }
 }
@@ -269,6 +323,7 @@ impl fmt::Debug for VerifyInput<'_> {
             )
             .field("tolerance_seconds", &self.tolerance_seconds)
             .field("now_seconds", &self.now_seconds)
+            .field("allow_weak_secrets", &self.allow_weak_secrets)
             .finish()
     }
 }
@@ -280,10 +335,24 @@ impl fmt::Debug for VerifyInput<'_> {
 /// Signs a webhook the way Daily does: standard padded base64 of
 /// `HMAC-SHA256(base64_decode(secret_b64), timestamp + "." + body)`.
 ///
-/// The timestamp text is signed verbatim. Fails with `bad_secret` if the secret is not base64 or
-/// decodes to nothing.
+/// The timestamp text is signed verbatim. Fails with `bad_secret` if the secret is not base64,
+/// decodes to nothing, or decodes to fewer than [`MIN_SECRET_BYTES`] bytes (see [`sign_with`]).
 pub fn sign(secret_b64: &str, timestamp: &str, body: &[u8]) -> Result<String, WebhookError> {
+    sign_with(secret_b64, timestamp, body, false)
+}
+
+/// [`sign`], also accepting a secret of fewer than [`MIN_SECRET_BYTES`] bytes when
+/// `allow_weak_secrets` is true (the emulator signs with whatever `hmac` a config holds).
+pub fn sign_with(
+    secret_b64: &str,
+    timestamp: &str,
+    body: &[u8],
+    allow_weak_secrets: bool,
+) -> Result<String, WebhookError> {
     let key = PreparedSecret::new(secret_b64, "the secret")?;
+    if !allow_weak_secrets {
+        check_strength(core::slice::from_ref(&key))?;
+    }
     Ok(STANDARD.encode(key.digest(timestamp, body)))
 }
 
@@ -296,15 +365,19 @@ pub fn sign(secret_b64: &str, timestamp: &str, body: &[u8]) -> Result<String, We
 /// 2. `missing_timestamp`: the timestamp header is absent, empty or blank;
 /// 3. `bad_timestamp`: the timestamp (surrounding whitespace ignored) is not made only of ASCII
 ///    digits, or does not fit in an `i64`;
-/// 4. `bad_secret`: no secret given, or ANY given secret is not base64 or decodes to nothing (a
-///    broken configuration is reported even if another secret would match);
+/// 4. `bad_secret`: no secret given, or ANY given secret is not base64 or decodes to nothing, or
+///    (unless `allow_weak_secrets`) decodes to fewer than [`MIN_SECRET_BYTES`] bytes (a broken
+///    configuration is reported even if another secret would match);
 /// 5. `signature_mismatch`: no signature value is padded standard base64 of a 32-byte digest
 ///    equal, in constant time, to the HMAC under some secret of the verbatim timestamp text +
 ///    `"."` + body (every value is compared with every secret's digest, with no early exit);
 /// 6. `timestamp_too_old` / `timestamp_in_future`: the timestamp, normalised to seconds by
 ///    [`normalise_timestamp_seconds`], is more than `tolerance_seconds` from `now_seconds`
 ///    (exactly the tolerance is accepted);
-/// 7. `bad_payload`: the body is not UTF-8 JSON that is either the test body or a [`CallPayload`].
+/// 7. `bad_payload`: the body is not UTF-8 JSON. Any JSON is accepted: the test body gives
+///    [`Verified::Test`], anything else a call whose known fields are typed, with a
+///    [`PayloadWarning`] for each field that is missing or of another type. The signature proves
+///    the body came from the secret's holder, so refusing it would drop a genuine caller.
 ///
 /// Why the signature comes before the time window (Standard Webhooks checks the window first):
 /// a request that is not signed with our secret always gets `signature_mismatch`, whatever its
@@ -343,6 +416,9 @@ pub fn verify_with_secrets<K: AsRef<[PreparedSecret]>>(
     };
     let ts = parse_timestamp(ts_text)?;
     let keys = secrets()?;
+    if !input.allow_weak_secrets {
+        check_strength(keys.as_ref())?;
+    }
     check_signature(keys.as_ref(), ts_text, input.body, &tokens)?;
     check_window(
         ts,
@@ -493,6 +569,8 @@ fn decode_secret(secret: &str, label: &str) -> Result<Vec<u8>, WebhookError> {
 #[derive(Clone)]
 pub struct PreparedSecret {
     mac: HmacSha256,
+    /// How many bytes the secret decodes to.
+    len: usize,
 }
 
 impl PreparedSecret {
@@ -507,7 +585,10 @@ impl PreparedSecret {
                 "the secret cannot be used as an HMAC key",
             )
         })?;
-        Ok(PreparedSecret { mac })
+        Ok(PreparedSecret {
+            mac,
+            len: key.len(),
+        })
     }
 
     /// `HMAC-SHA256(key, timestamp + "." + body)`.
@@ -539,15 +620,36 @@ pub fn prepare_secrets(secrets: &[&str]) -> Result<Vec<PreparedSecret>, WebhookE
     secrets
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            let label = if n == 1 {
-                "the secret".to_string()
-            } else {
-                format!("secret #{} of {n}", i + 1)
-            };
-            PreparedSecret::new(s, &label)
-        })
+        .map(|(i, s)| PreparedSecret::new(s, &secret_label(i, n)))
         .collect()
+}
+
+/// How messages name secret `i` (from 0) of `n`: "the secret", or "secret #2 of 3".
+fn secret_label(i: usize, n: usize) -> String {
+    if n == 1 {
+        "the secret".to_string()
+    } else {
+        format!("secret #{} of {n}", i + 1)
+    }
+}
+
+/// `bad_secret` when a secret decodes to fewer than [`MIN_SECRET_BYTES`] bytes (named as
+/// [`prepare_secrets`] names them, never shown).
+fn check_strength(keys: &[PreparedSecret]) -> Result<(), WebhookError> {
+    let n = keys.len();
+    for (i, key) in keys.iter().enumerate() {
+        if key.len < MIN_SECRET_BYTES {
+            let label = secret_label(i, n);
+            return Err(WebhookError::new(
+                WebhookErrorKind::BadSecret,
+                format!(
+                    "{label} decodes to {} bytes, fewer than {MIN_SECRET_BYTES}: too weak to prove who signed (validateCreate refuses such an `hmac`; generateHmacSecret makes 32 bytes). To use it anyway, for a config made elsewhere, pass allowWeakSecrets: true",
+                    key.len
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What a signature value looks like, for the mismatch message.
@@ -686,13 +788,14 @@ fn bad_payload(message: String) -> WebhookError {
     WebhookError::new(WebhookErrorKind::BadPayload, message)
 }
 
-const REQUIRED_KEYS: [&str; 4] = ["To", "From", "callId", "callDomain"];
+/// The keys Daily always sends in a call, as JSON strings.
+const REQUIRED_KEYS: [&str; 3] = ["To", "callId", "callDomain"];
 
 /// The call body in the form Daily sends it, read without building a JSON tree: compact JSON with
-/// the four required keys in this order, then optionally `sipHeaders` (an object), and string
+/// the four keys `To`, `From`, `callId`, `callDomain` in this order, then optionally `sipHeaders` (an object), and string
 /// values without escapes, e.g. `{"To":"+1...","From":"+1...","callId":"...","callDomain":"..."}`.
 /// Any other body gives `None`, and [`parse_payload`] reads it as a [`Value`]. For a body this
-/// accepts, that reading gives the same [`CallPayload`]: a JSON string without `"`, `\` or control
+/// accepts, that reading gives the same [`CallPayload`] and no warning: a JSON string without `"`, `\` or control
 /// characters is its text, and a repeated `sipHeaders` name keeps its last value in both.
 fn compact_call(text: &str) -> Option<CallPayload> {
     // Byte offsets and plain loops: at opt-level "z" iterator adapters and `str` patterns are not
@@ -757,7 +860,7 @@ fn compact_call(text: &str) -> Option<CallPayload> {
     let [to, from, call_id, call_domain] = values;
     Some(CallPayload {
         to,
-        from,
+        from: Some(from),
         call_id,
         call_domain,
         sip_headers,
@@ -771,8 +874,11 @@ fn parse_payload(body: &[u8]) -> Result<Verified, WebhookError> {
             e.valid_up_to()
         ))
     })?;
-    if let Some(call) = compact_call(text) {
-        return Ok(Verified::Call(call));
+    if let Some(payload) = compact_call(text) {
+        return Ok(Verified::Call {
+            payload,
+            warnings: Vec::new(),
+        });
     }
     parse_value_payload(text)
 }
@@ -787,11 +893,20 @@ fn parse_value_payload(text: &str) -> Result<Verified, WebhookError> {
             e.column()
         ))
     })?;
-    let Value::Object(obj) = value else {
-        return Err(bad_payload(format!(
-            "the signature is valid but the body is {}, not a JSON object",
-            crate::validate::type_name(&value)
-        )));
+    let mut warnings = Vec::new();
+    let Value::Object(obj) = &value else {
+        warnings.push(PayloadWarning {
+            path: String::new(),
+            code: PayloadWarning::INVALID_TYPE,
+            message: format!(
+                "the body is {}, not a JSON object: neither the test body {{\"Test\":\"test\"}} nor a call {{To, From?, callId, callDomain, sipHeaders?}}",
+                crate::validate::type_name(&value)
+            ),
+        });
+        return Ok(Verified::Call {
+            payload: CallPayload::default(),
+            warnings,
+        });
     };
     if ["Test", "test"]
         .iter()
@@ -799,26 +914,30 @@ fn parse_value_payload(text: &str) -> Result<Verified, WebhookError> {
     {
         return Ok(Verified::Test);
     }
-
-    let mut problems: Vec<String> = Vec::new();
-    for key in REQUIRED_KEYS {
-        match obj.get(key) {
-            Some(Value::String(_)) => {}
-            Some(other) => problems.push(format!(
-                "`{key}` is {}, not a string",
-                crate::validate::type_name(other)
-            )),
-            None => {
-                let near = obj.keys().find(|k| k.eq_ignore_ascii_case(key));
-                problems.push(match near {
-                    Some(_) => format!(
-                        "missing required key `{key}` (a key differing only in case is present; keys are case-sensitive)"
-                    ),
-                    None => format!("missing required key `{key}`"),
-                });
-            }
+    let mut string = |key: &str, required: bool| match obj.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        None | Some(Value::Null) if !required => None,
+        None => {
+            let near = obj.keys().any(|k| k.eq_ignore_ascii_case(key));
+            let hint = if near {
+                " (a key differing only in case is present; keys are case-sensitive)"
+            } else {
+                ""
+            };
+            warnings.push(PayloadWarning {
+                path: key.to_string(),
+                code: PayloadWarning::REQUIRED,
+                message: format!("`{key}` is missing{hint}: payload.{key} is empty"),
+            });
+            None
         }
-    }
+        Some(other) => {
+            warnings.push(invalid_type(key, other, "a string"));
+            None
+        }
+    };
+    let [to, call_id, call_domain] = REQUIRED_KEYS.map(|k| string(k, true).unwrap_or_default());
+    let from = string("From", false);
     let sip_headers = match obj.get("sipHeaders") {
         None | Some(Value::Null) => None,
         Some(Value::Object(map)) => {
@@ -828,43 +947,45 @@ fn parse_value_payload(text: &str) -> Result<Verified, WebhookError> {
                     Value::String(s) => {
                         out.insert(k.clone(), s.clone());
                     }
-                    other => problems.push(format!(
-                        "a `sipHeaders` value is {}, not a string",
-                        crate::validate::type_name(other)
-                    )),
+                    other => {
+                        warnings.push(invalid_type(&format!("sipHeaders.{k}"), other, "a string"))
+                    }
                 }
             }
             Some(out)
         }
         Some(other) => {
-            problems.push(format!(
-                "`sipHeaders` is {}, not an object",
-                crate::validate::type_name(other)
-            ));
+            warnings.push(invalid_type("sipHeaders", other, "an object"));
             None
         }
     };
-    if !problems.is_empty() {
-        return Err(bad_payload(format!(
-            "the signature is valid but the body is neither the test body {{\"Test\":\"test\"}} nor a call payload {{To, From, callId, callDomain, sipHeaders?}}: {}",
-            problems.join("; ")
-        )));
-    }
-    Ok(Verified::Call(CallPayload {
-        to: string_at(&obj, "To"),
-        from: string_at(&obj, "From"),
-        call_id: string_at(&obj, "callId"),
-        call_domain: string_at(&obj, "callDomain"),
-        sip_headers,
-    }))
+    Ok(Verified::Call {
+        payload: CallPayload {
+            to,
+            from,
+            call_id,
+            call_domain,
+            sip_headers,
+        },
+        warnings,
+    })
 }
 
-/// The string at `key` (already checked to exist), or an empty string.
-fn string_at(obj: &Map<String, Value>, key: &str) -> String {
-    obj.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+/// The warning for a field at `path` of JSON type `found` where `expected` was documented.
+fn invalid_type(path: &str, found: &Value, expected: &str) -> PayloadWarning {
+    let what = if path.contains('.') {
+        "payload.sipHeaders holds only the string values"
+    } else {
+        "it is left out of payload"
+    };
+    PayloadWarning {
+        path: path.to_string(),
+        code: PayloadWarning::INVALID_TYPE,
+        message: format!(
+            "`{path}` is {}, not {expected}: {what} (raw has the value sent)",
+            crate::validate::type_name(found)
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -873,6 +994,14 @@ mod tests {
 
     const SECRET: &str = "jzoskdBOe2YVqcPi8Bh9S15qmwwdLj9AUWJzhJWmt8g=";
     const NOW: i64 = 1_700_000_000;
+
+    /// A call without warnings.
+    fn clean(payload: CallPayload) -> Verified {
+        Verified::Call {
+            payload,
+            warnings: Vec::new(),
+        }
+    }
 
     fn input<'a>(
         body: &'a [u8],
@@ -1000,6 +1129,15 @@ mod tests {
         );
     }
 
+    /// The warnings of a verified body, as (path, code).
+    fn warnings_of(body: &str) -> Vec<(String, &'static str)> {
+        let v = parse_payload(body.as_bytes()).unwrap();
+        v.warnings()
+            .iter()
+            .map(|w| (w.path.clone(), w.code))
+            .collect()
+    }
+
     #[test]
     fn payload_shapes() {
         assert_eq!(
@@ -1010,25 +1148,78 @@ mod tests {
             parse_payload(br#"{"test":"test"}"#).unwrap(),
             Verified::Test
         );
-        let e = parse_payload(br#"{"Test":"nope"}"#).unwrap_err();
-        assert!(e.message().contains("`callId`"), "{e}");
-        let e =
-            parse_payload(br#"{"To":"a","From":"b","callid":"c","callDomain":"d"}"#).unwrap_err();
-        assert!(e.message().contains("case-sensitive"), "{e}");
-        let e = parse_payload(br#"{"To":1,"From":"b","callId":"c","callDomain":"d"}"#).unwrap_err();
-        assert!(e.message().contains("`To` is a number"), "{e}");
-        let e = parse_payload(
-            br#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":{"x":1}}"#,
-        )
-        .unwrap_err();
-        assert!(e.message().contains("sipHeaders"), "{e}");
+        // Only a body that is not UTF-8 JSON is refused.
+        for bad in [&b"{"[..], b"", b"\xff\xfe", b"hello", b"{\"a\":1,}"] {
+            assert_eq!(parse_payload(bad).unwrap_err().reason(), "bad_payload");
+        }
+        // What JSON.parse accepts but this parser refuses (docs/webhooks.md, Limits).
+        let deep = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        for bad in [r#"{"a":1e400}"#, r#"{"a":"\ud800"}"#, &deep] {
+            assert_eq!(
+                parse_payload(bad.as_bytes()).unwrap_err().reason(),
+                "bad_payload"
+            );
+        }
+        let deep_ok = format!("{}{}", "[".repeat(127), "]".repeat(127));
+        assert!(parse_payload(deep_ok.as_bytes()).is_ok());
         let ok = parse_payload(
             br#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":null,"extra":[1]}"#,
         )
         .unwrap();
         assert_eq!(ok.call().unwrap().sip_headers, None);
-        for bad in [&b"[]"[..], b"\"x\"", b"", b"{", b"\xff\xfe"] {
-            assert_eq!(parse_payload(bad).unwrap_err().reason(), "bad_payload");
+        assert!(ok.warnings().is_empty());
+    }
+
+    #[test]
+    fn shape_surprises_are_warnings() {
+        let w = |p: &str, c| (p.to_string(), c);
+        let (req, ty) = (PayloadWarning::REQUIRED, PayloadWarning::INVALID_TYPE);
+        assert_eq!(
+            warnings_of(r#"{"Test":"nope"}"#),
+            [w("To", req), w("callId", req), w("callDomain", req)]
+        );
+        let cased =
+            parse_payload(br#"{"To":"a","From":"b","callid":"c","callDomain":"d"}"#).unwrap();
+        assert_eq!(cased.warnings()[0].path, "callId");
+        assert!(cased.warnings()[0].message.contains("case-sensitive"));
+        let number = parse_payload(br#"{"To":1,"From":2,"callId":"c","callDomain":"d"}"#).unwrap();
+        assert_eq!(number.call().unwrap().to, "");
+        assert_eq!(number.call().unwrap().from, None);
+        assert!(number.warnings()[0].message.contains("`To` is a number"));
+        assert_eq!(number.warnings().len(), 2);
+        // No caller ID: From absent or null, no warning.
+        for body in [
+            r#"{"To":"a","callId":"c","callDomain":"d"}"#,
+            r#"{"To":"a","From":null,"callId":"c","callDomain":"d"}"#,
+        ] {
+            let v = parse_payload(body.as_bytes()).unwrap();
+            assert_eq!(v.call().unwrap().from, None, "{body}");
+            assert!(v.warnings().is_empty(), "{body}");
+        }
+        let sip = r#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":{"n":1,"a":[],"o":{},"z":null,"s":"v"}}"#;
+        assert_eq!(
+            warnings_of(sip),
+            [
+                w("sipHeaders.a", ty),
+                w("sipHeaders.n", ty),
+                w("sipHeaders.o", ty),
+                w("sipHeaders.z", ty)
+            ]
+        );
+        let v = parse_payload(sip.as_bytes()).unwrap();
+        let headers = v.call().unwrap().sip_headers.clone().unwrap();
+        assert_eq!(
+            headers.into_iter().collect::<Vec<_>>(),
+            [("s".into(), "v".into())]
+        );
+        assert_eq!(
+            warnings_of(r#"{"To":"a","From":"b","callId":"c","callDomain":"d","sipHeaders":[]}"#),
+            [w("sipHeaders", ty)]
+        );
+        for body in ["[]", "\"x\"", "1", "null"] {
+            let v = parse_payload(body.as_bytes()).unwrap();
+            assert_eq!(v.call(), Some(&CallPayload::default()), "{body}");
+            assert_eq!(warnings_of(body), [w("", ty)], "{body}");
         }
     }
 
@@ -1066,7 +1257,7 @@ mod tests {
             let full = parse_value_payload(body);
             if let Some(call) = compact_call(body) {
                 compact += 1;
-                assert_eq!(full, Ok(Verified::Call(call)), "{body}");
+                assert_eq!(full, Ok(clean(call)), "{body}");
             }
             assert_eq!(parse_payload(body.as_bytes()), full, "{body}");
         }
@@ -1085,7 +1276,7 @@ mod tests {
         ) {
             let body: String = parts.concat();
             if let Some(call) = compact_call(&body) {
-                proptest::prop_assert_eq!(parse_value_payload(&body), Ok(Verified::Call(call)));
+                proptest::prop_assert_eq!(parse_value_payload(&body), Ok(clean(call)));
             }
         }
 
@@ -1109,7 +1300,7 @@ mod tests {
             let full = parse_value_payload(&body);
             proptest::prop_assert!(full.is_ok(), "{}", body);
             match compact_call(&body) {
-                Some(call) => proptest::prop_assert_eq!(full, Ok(Verified::Call(call))),
+                Some(call) => proptest::prop_assert_eq!(full, Ok(clean(call))),
                 None => proptest::prop_assert!(body.contains('\\'), "{}", body),
             }
         }
@@ -1119,7 +1310,7 @@ mod tests {
     fn call_payload_serde_uses_wire_names() {
         let p = CallPayload {
             to: "+1".into(),
-            from: "+2".into(),
+            from: Some("+2".into()),
             call_id: "c".into(),
             call_domain: "d".into(),
             sip_headers: None,

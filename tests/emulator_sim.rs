@@ -322,7 +322,7 @@ fn simulated_call_posts_the_webhook_and_logs_the_result() {
     let payload = verified.call().expect("a call payload");
     assert_eq!(payload.call_id, call_id);
     assert_eq!(payload.to, number(1));
-    assert_eq!(payload.from, "+14155550123");
+    assert_eq!(payload.from.as_deref(), Some("+14155550123"));
     assert_eq!(payload.call_domain, DEFAULT_CALL_DOMAIN);
     // The server reports the webhook's answer.
     assert_eq!(

@@ -3,8 +3,9 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use daily_dialin::webhook::{
-    generate_secret, normalise_timestamp_seconds, sign, verify, CallPayload, Verified, VerifyInput,
-    WebhookError, WebhookErrorKind, DEFAULT_TOLERANCE_SECONDS,
+    generate_secret, normalise_timestamp_seconds, sign, sign_with, verify, CallPayload,
+    PayloadWarning, Verified, VerifyInput, WebhookError, WebhookErrorKind,
+    DEFAULT_TOLERANCE_SECONDS, MIN_SECRET_BYTES,
 };
 use proptest::prelude::*;
 
@@ -12,6 +13,8 @@ use proptest::prelude::*;
 const SECRET_32: &str = "jzoskdBOe2YVqcPi8Bh9S15qmwwdLj9AUWJzhJWmt8g=";
 // 16-byte secret: base64 of b"daily-pinless-16".
 const SECRET_16: &str = "ZGFpbHktcGlubGVzcy0xNg==";
+// 15-byte secret: base64 of b"daily-pinless15", one byte short of MIN_SECRET_BYTES.
+const WEAK_SECRET: &str = "ZGFpbHktcGlubGVzczE1";
 // 32-byte secret: base64 of bytes(range(32)).
 const SECRET_SEQ: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
@@ -86,10 +89,18 @@ fn s(secret: &str, ts: &str, body: &str) -> String {
 fn call_payload() -> CallPayload {
     CallPayload {
         to: "+14152251493".into(),
-        from: "+14158483432".into(),
+        from: Some("+14158483432".into()),
         call_id: "0b5f3e2a-6c1d-4b7e-9a8f-2d3c4b5a6e7f".into(),
         call_domain: "d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6".into(),
         sip_headers: None,
+    }
+}
+
+/// A call without warnings.
+fn clean(payload: CallPayload) -> Verified {
+    Verified::Call {
+        payload,
+        warnings: Vec::new(),
     }
 }
 
@@ -142,7 +153,7 @@ fn verified_payloads_are_parsed() {
         NOW,
     ))
     .unwrap();
-    assert_eq!(got, Verified::Call(call_payload()));
+    assert_eq!(got, clean(call_payload()));
 
     let v = &VECTORS[2];
     let secrets = [v.secret];
@@ -159,7 +170,10 @@ fn verified_payloads_are_parsed() {
         sip.get("x-caller").map(String::as_str),
         Some("+14158483432")
     );
-    assert_eq!(got.call().unwrap().from, "sip:+14158483432@example.com");
+    assert_eq!(
+        got.call().unwrap().from.as_deref(),
+        Some("sip:+14158483432@example.com")
+    );
 
     let v = &VECTORS[3];
     let secrets = [v.secret];
@@ -232,6 +246,7 @@ impl Case {
             secrets: &secrets,
             tolerance_seconds: DEFAULT_TOLERANCE_SECONDS,
             now_seconds: self.now,
+            allow_weak_secrets: false,
         })
     }
 }
@@ -474,28 +489,30 @@ fn negative_cases() -> Vec<Case> {
             b"To=+1415&From=+1415",
             "bad_payload",
         ),
-        signed_body(
-            "valid signature, JSON missing callId",
-            br#"{"To":"+14152251493","From":"+14158483432","callDomain":"d1e2f3a4"}"#,
-            "bad_payload",
-        ),
-        signed_body(
-            "valid signature, callId of the wrong type",
-            br#"{"To":"+1","From":"+2","callId":42,"callDomain":"d"}"#,
-            "bad_payload",
-        ),
-        signed_body("valid signature, JSON array", b"[1,2,3]", "bad_payload"),
         signed_body("valid signature, empty body", b"", "bad_payload"),
+        signed_body(
+            "valid signature, JSON with a trailing comma",
+            br#"{"To":"+1","From":"+2","callId":"c","callDomain":"d",}"#,
+            "bad_payload",
+        ),
         signed_body(
             "valid signature, invalid UTF-8",
             b"{\"To\":\"\xff\"}",
             "bad_payload",
         ),
-        signed_body(
-            "valid signature, dailybots-style test body {\"To\"} only",
-            br#"{"To":"+14152251493"}"#,
-            "bad_payload",
-        ),
+        // Secrets under MIN_SECRET_BYTES, without allow_weak_secrets.
+        Case {
+            signature: Some(sign_with(WEAK_SECRET, TS, CALL.as_bytes(), true).unwrap()),
+            secrets: vec![WEAK_SECRET.to_string()],
+            ..Case::base("a 15-byte secret", "bad_secret")
+        },
+        Case {
+            secrets: vec![SECRET_32.to_string(), WEAK_SECRET.to_string()],
+            ..Case::base(
+                "a 15-byte secret in a rotation list, even though another matches",
+                "bad_secret",
+            )
+        },
     ]
 }
 
@@ -519,7 +536,11 @@ fn negative_cases_have_exact_reasons() {
 #[test]
 fn every_reason_code_is_covered() {
     let cases = negative_cases();
-    for kind in WebhookErrorKind::ALL {
+    // `bad_options` comes from the JS adapter (its options are untyped); the core's input is typed.
+    for kind in WebhookErrorKind::ALL
+        .into_iter()
+        .filter(|k| *k != WebhookErrorKind::BadOptions)
+    {
         assert!(
             cases.iter().any(|c| c.reason == kind.as_str()),
             "no negative case for {kind}"
@@ -592,13 +613,99 @@ fn messages_name_the_likely_cause() {
     assert!(by_name("+301 s (milliseconds)").contains("301 s after now"));
     assert!(by_name("+301 s (milliseconds)").contains("milliseconds"));
     assert!(by_name("now passed in milliseconds").contains("looks like milliseconds"));
-    assert!(by_name("valid signature, JSON missing callId").contains("`callId`"));
+    assert!(by_name("valid signature, non-JSON body").contains("not JSON"));
+    assert!(by_name("a 15-byte secret").contains("15 bytes"));
+    assert!(
+        by_name("a 15-byte secret in a rotation list, even though another matches")
+            .contains("secret #2 of 2")
+    );
     assert!(by_name("no secrets").contains("no secret"));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Positive cases
 // ---------------------------------------------------------------------------------------------
+
+/// Verifies `body` signed with SECRET_32 at TS; the answer's payload and warnings as (path, code).
+fn verify_signed(body: &str) -> (CallPayload, Vec<(String, &'static str)>) {
+    let sig = s(SECRET_32, TS, body);
+    let secrets = [SECRET_32];
+    let got = verify(&VerifyInput::new(
+        body.as_bytes(),
+        Some(&sig),
+        Some(TS),
+        &secrets,
+        NOW,
+    ))
+    .unwrap_or_else(|e| panic!("{body}: refused: {e}"));
+    let warnings = got
+        .warnings()
+        .iter()
+        .map(|w| (w.path.clone(), w.code))
+        .collect();
+    (got.call().expect("a call").clone(), warnings)
+}
+
+#[test]
+fn genuine_bodies_of_any_json_shape_are_accepted_with_warnings() {
+    let ty = PayloadWarning::INVALID_TYPE;
+    let req = PayloadWarning::REQUIRED;
+    let w = |p: &str, c| (p.to_string(), c);
+    // A withheld caller ID and keys Daily may add: accepted without a warning.
+    let (p, ws) = verify_signed(
+        r#"{"To":"+14152251493","callId":"c","callDomain":"d","direction":"inbound","sipUri":"sip:x@y","newKey":{"a":[1]}}"#,
+    );
+    assert_eq!((p.from, p.call_id.as_str(), ws.len()), (None, "c", 0));
+    // sipHeaders values that are not strings: kept out of payload.sipHeaders, one warning each.
+    let (p, ws) = verify_signed(
+        r#"{"To":"+1","From":"+2","callId":"c","callDomain":"d","sipHeaders":{"X-N":7,"X-A":["a","b"],"X-O":{"k":"v"},"X-Z":null,"X-S":"s"}}"#,
+    );
+    let sip = p.sip_headers.unwrap();
+    assert_eq!(sip.len(), 1);
+    assert_eq!(sip["X-S"], "s");
+    assert_eq!(
+        ws,
+        [
+            w("sipHeaders.X-A", ty),
+            w("sipHeaders.X-N", ty),
+            w("sipHeaders.X-O", ty),
+            w("sipHeaders.X-Z", ty)
+        ]
+    );
+    // Known fields missing or of another type, and bodies that are not objects.
+    let (p, ws) = verify_signed(r#"{"To":"+14152251493","From":"+14158483432","callDomain":"d1"}"#);
+    assert_eq!((p.call_id.as_str(), ws), ("", vec![w("callId", req)]));
+    let (p, ws) = verify_signed(r#"{"To":"+1","From":"+2","callId":42,"callDomain":"d"}"#);
+    assert_eq!((p.call_id.as_str(), ws), ("", vec![w("callId", ty)]));
+    let (_, ws) = verify_signed(r#"{"To":"+14152251493"}"#);
+    assert_eq!(ws, [w("callId", req), w("callDomain", req)]);
+    for body in ["[1,2,3]", "\"text\"", "42", "null"] {
+        let (p, ws) = verify_signed(body);
+        assert_eq!((p, ws), (CallPayload::default(), vec![w("", ty)]), "{body}");
+    }
+}
+
+#[test]
+fn weak_secrets_only_when_allowed() {
+    assert_eq!(
+        STANDARD.decode(WEAK_SECRET).unwrap().len(),
+        MIN_SECRET_BYTES - 1
+    );
+    let e = sign(WEAK_SECRET, TS, CALL.as_bytes()).unwrap_err();
+    assert_eq!(e.reason(), "bad_secret");
+    assert!(e.message().contains("allowWeakSecrets"), "{e}");
+    assert!(!e.to_string().contains(WEAK_SECRET));
+    // Allowed: the same signature as HMAC keyed with the 15 bytes, and it verifies.
+    let sig = sign_with(WEAK_SECRET, TS, CALL.as_bytes(), true).unwrap();
+    let secrets = [WEAK_SECRET];
+    let input = VerifyInput {
+        allow_weak_secrets: true,
+        ..VerifyInput::new(CALL.as_bytes(), Some(&sig), Some(TS), &secrets, NOW)
+    };
+    assert_eq!(verify(&input), Ok(clean(call_payload())));
+    // 16 bytes is enough.
+    assert!(sign(SECRET_16, TS, b"").is_ok());
+}
 
 fn accepts(signature: &str, ts: &str, secrets: &[&str], now: i64) -> Verified {
     verify(&VerifyInput::new(
@@ -625,7 +732,7 @@ fn duplicated_header_values_with_one_valid() {
     ] {
         assert_eq!(
             accepts(&header, TS, &[SECRET_32], NOW),
-            Verified::Call(call_payload()),
+            clean(call_payload()),
             "{header}"
         );
     }
@@ -754,11 +861,12 @@ proptest! {
         tolerance in prop_oneof![any::<u64>(), 0u64..1000],
         now in prop_oneof![any::<i64>(), 1_699_999_000i64..1_700_001_000],
         use_real_signature in any::<bool>(),
+        allow_weak in any::<bool>(),
     ) {
         let mut signature = signature;
         if use_real_signature {
             if let (Some(secret), Some(ts)) = (secrets.first(), timestamp.as_deref()) {
-                if let Ok(sig) = sign(secret, ts, &body) {
+                if let Ok(sig) = sign_with(secret, ts, &body, allow_weak) {
                     signature = Some(format!("{} {sig}", signature.unwrap_or_default()));
                 }
             }
@@ -771,6 +879,7 @@ proptest! {
             secrets: &refs,
             tolerance_seconds: tolerance,
             now_seconds: now,
+            allow_weak_secrets: allow_weak,
         };
         let _ = format!("{input:?}");
         match verify(&input) {
@@ -788,7 +897,7 @@ proptest! {
                     let t = t.trim();
                     !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && t.parse::<i64>().is_ok()
                 });
-                let secrets_usable = !secrets.is_empty() && secrets.iter().all(|s| sign(s, "0", b"").is_ok());
+                let secrets_usable = !secrets.is_empty() && secrets.iter().all(|s| sign_with(s, "0", b"", allow_weak).is_ok());
                 if use_real_signature && headers_usable && secrets_usable {
                     prop_assert_ne!(e.reason(), "signature_mismatch");
                 }
@@ -812,9 +921,12 @@ proptest! {
     ) {
         let secret = STANDARD.encode(&key);
         let ts_text = if as_ms && ts >= 1_000_000_000 { (ts * 1000).to_string() } else { ts.to_string() };
-        let sig = sign(&secret, &ts_text, &body).unwrap();
+        let sig = sign_with(&secret, &ts_text, &body, true).unwrap();
         let secrets = [secret.as_str()];
-        let input = VerifyInput::new(&body, Some(&sig), Some(&ts_text), &secrets, ts + offset);
+        let input = VerifyInput {
+            allow_weak_secrets: true,
+            ..VerifyInput::new(&body, Some(&sig), Some(&ts_text), &secrets, ts + offset)
+        };
         match verify(&input) {
             Ok(_) => {}
             Err(e) => prop_assert_eq!(e.reason(), "bad_payload", "{}", e),

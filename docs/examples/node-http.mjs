@@ -40,7 +40,10 @@ export function createReceiver({ secrets, onCall }) {
     // 2. Daily's one-off request when the config is set up: just answer 200.
     if (hook.kind === 'test') return void res.writeHead(200).end();
 
-    // 3. A genuine call: only now act on it.
+    // 3. A genuine call: only now act on it. A body whose shape surprised the verifier (a field
+    //    missing or of another type) is still genuine: it comes with warnings, and hook.raw holds
+    //    every key Daily sent.
+    for (const w of hook.warnings) console.warn(`pinless webhook: ${w.path || 'body'}: ${w.code}`);
     try {
       await onCall(hook.payload);
       res.writeHead(200).end();
@@ -58,7 +61,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     async onCall({ To, From, callId, callDomain }) {
       // Create or pick a room here, then POST /v1/dialin/pinlessCallUpdate with
       // { callId, callDomain, sipUri } to send the held caller into it.
-      console.log(`call from ${From} to ${To}: callId ${callId}, callDomain ${callDomain}`);
+      console.log(`call from ${From ?? 'a withheld number'} to ${To}: callId ${callId}, callDomain ${callDomain}`);
     },
   });
   server.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? '127.0.0.1', () => {

@@ -80,8 +80,8 @@ struct CallView<'a> {
 pub const TEST_PING_BODY: &str = r#"{"Test":"test"}"#;
 
 /// `Effect::SendWebhook` for `body`, with `X-Pinless-Timestamp` (Unix seconds from `now_ms`) and
-/// `X-Pinless-Signature` ([`webhook::sign`] keyed with the config's `hmac`; absent when the config
-/// has none, which only a hand-written imported state can cause).
+/// `X-Pinless-Signature` ([`webhook::sign_with`] keyed with the config's `hmac`, even a weak one;
+/// absent when the config has none, which only a hand-written imported state can cause).
 pub(crate) fn webhook_effect(
     call_id: &str,
     config: &DialinConfig,
@@ -97,7 +97,7 @@ pub(crate) fn webhook_effect(
         .config
         .hmac
         .as_deref()
-        .and_then(|secret| webhook::sign(secret, &timestamp, body.as_bytes()).ok())
+        .and_then(|secret| webhook::sign_with(secret, &timestamp, body.as_bytes(), true).ok())
     {
         headers.push((webhook::SIGNATURE_HEADER.to_string(), sig));
     }
@@ -277,7 +277,7 @@ impl Calls {
         };
         let payload = CallPayload {
             to: call.to.clone(),
-            from: call.from.clone(),
+            from: Some(call.from.clone()),
             call_id: call.id.clone(),
             call_domain: call.call_domain.clone(),
             sip_headers: call.sip_headers.clone(),

@@ -50,6 +50,8 @@ extern "C" {
     fn now(this: &Opts) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
     fn timestamp(this: &Opts) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch, js_name = allowWeakSecrets)]
+    fn allow_weak_secrets(this: &Opts) -> Result<JsValue, JsValue>;
 
     /// Anything with a `get` property (a `Headers` instance), or an array (`length`, `join`).
     type Bag;
@@ -63,22 +65,42 @@ extern "C" {
 
 #[wasm_bindgen(typescript_custom_section)]
 const WEBHOOK_TYPES: &'static str = r#"
-/** What Daily POSTs to `room_creation_api` for an incoming call. */
+/**
+ * The known fields of what Daily POSTs to `room_creation_api` for an incoming call. `To`, `callId`
+ * and `callDomain` are always sent: if a signed body lacks one or has another type there, it is
+ * `""` here and `warnings` says so. `From` is absent when the caller ID is withheld. `sipHeaders`
+ * holds the string values of the body's `sipHeaders` object (others are in `raw` and `warnings`).
+ */
 export interface PinlessCallPayload {
     To: string;
-    From: string;
+    From?: string;
     callId: string;
     callDomain: string;
     sipHeaders?: Record<string, string>;
 }
 
-/** A verified webhook: the one-off test request, or a call. */
-export type PinlessWebhook = { kind: "test" } | { kind: "call"; payload: PinlessCallPayload };
+/** A shape surprise in a verified body: it is genuine, so it is reported, never refused. */
+export interface PinlessWebhookWarning {
+    /** `""` for the body itself, `callId`, `sipHeaders.X-Name`, ... */
+    path: string;
+    /** `required`: a field Daily always sends is missing; `invalid_type`: another JSON type. */
+    code: "required" | "invalid_type";
+    /** Names fields and types, never values from the body. */
+    message: string;
+}
 
-/** Why verification failed (`WebhookVerificationError.reason`). */
+/**
+ * A verified webhook: the one-off test request, or a call (any other genuine JSON body).
+ * `raw` is the whole body as `JSON.parse` reads it, unknown keys included.
+ */
+export type PinlessWebhook =
+    | { kind: "test"; raw: unknown; warnings: PinlessWebhookWarning[] }
+    | { kind: "call"; payload: PinlessCallPayload; raw: unknown; warnings: PinlessWebhookWarning[] };
+
+/** Why verification or signing failed (`WebhookVerificationError.reason`). */
 export type WebhookFailureReason =
     | "missing_signature" | "missing_timestamp" | "bad_timestamp" | "timestamp_too_old"
-    | "timestamp_in_future" | "bad_secret" | "signature_mismatch" | "bad_payload";
+    | "timestamp_in_future" | "bad_secret" | "signature_mismatch" | "bad_payload" | "bad_options";
 
 export interface VerifyPinlessWebhookOptions {
     /** The raw body exactly as received (string or bytes), never a parsed object. */
@@ -89,10 +111,15 @@ export interface VerifyPinlessWebhookOptions {
     secret?: string;
     /** Several secrets, for rotation: any one may match. */
     secrets?: string[];
-    /** Allowed clock difference, both ways (default 300). */
+    /** Allowed clock difference, both ways, whole seconds (default 300). */
     toleranceSeconds?: number;
     /** The current time (Unix seconds or milliseconds, or a Date); for tests. */
     now?: number | Date;
+    /**
+     * Accept secrets that decode to fewer than 16 bytes (refused with `bad_secret` otherwise), for
+     * a config made elsewhere that still carries one. Such a secret is weak: replace it.
+     */
+    allowWeakSecrets?: boolean;
 }
 
 export interface SignPinlessWebhookOptions {
@@ -100,6 +127,8 @@ export interface SignPinlessWebhookOptions {
     secret: string;
     /** Unix seconds (default: now). */
     timestamp?: number | string;
+    /** Accept a secret that decodes to fewer than 16 bytes (see VerifyPinlessWebhookOptions). */
+    allowWeakSecrets?: boolean;
 }
 "#;
 
@@ -118,8 +147,6 @@ struct Names {
     timestamp_lower: JsValue,
     newline: JsValue,
     byte_length: JsValue,
-    kind: JsValue,
-    test: JsValue,
 }
 
 thread_local! {
@@ -130,8 +157,6 @@ thread_local! {
         timestamp_lower: TIMESTAMP_LOWER.into(),
         newline: "\n".into(),
         byte_length: "byteLength".into(),
-        kind: "kind".into(),
-        test: "test".into(),
     };
 }
 
@@ -152,8 +177,9 @@ fn failure(reason: &str, message: &str) -> JsValue {
     )
 }
 
-fn usage(message: &str) -> JsValue {
-    make_error("DailyDialinError", message, &[])
+/// A `WebhookVerificationError` with reason `bad_options`: an option of the call is unusable.
+fn bad_options(message: &str) -> JsValue {
+    failure(WebhookErrorKind::BadOptions.as_str(), message)
 }
 
 /// The first [`MAX_LIST`] elements of an array (`Array.isArray`), or `None` for a non-array.
@@ -413,10 +439,12 @@ fn now_seconds(v: &JsValue) -> Result<i64, JsValue> {
             n * 1000.0
         }
     } else {
-        return Err(usage("now must be Unix seconds or milliseconds, or a Date"));
+        return Err(bad_options(
+            "now must be Unix seconds or milliseconds (a finite number, 0 or more), or a Date",
+        ));
     };
     if !ms.is_finite() {
-        return Err(usage("now is not a valid time"));
+        return Err(bad_options("now is an invalid Date"));
     }
     Ok((ms / 1000.0).floor() as i64)
 }
@@ -427,67 +455,100 @@ fn tolerance_of(v: &JsValue) -> Result<u64, JsValue> {
     }
     match v.as_f64() {
         Some(t) if t.is_finite() && t >= 0.0 && t.fract() == 0.0 => Ok(t as u64),
-        _ => Err(usage(
+        _ => Err(bad_options(
             "toleranceSeconds must be a whole number of seconds, 0 or more",
         )),
     }
 }
 
-/// `{ kind: "test" }` or `{ kind: "call", payload }`. A call is written as JSON here and made by
-/// one `JSON.parse`: one string crosses into JS instead of a key and a value per field, and
-/// `JSON.parse` defines own data properties (a `__proto__` SIP header stays a plain key).
-fn verified_to_js(verified: &Verified) -> Result<JsValue, JsValue> {
-    let Verified::Call(call) = verified else {
-        return Ok(NAMES.with(|n| {
-            let out: JsValue = Object::new().into();
-            // Setting a data property on a fresh plain object cannot fail.
-            let _ = js::set(&out, &n.kind, &n.test);
-            out
-        }));
-    };
-    // Room for the keys and quotes, so that a call without SIP headers is written without growing.
-    let len = call.to.len() + call.from.len() + call.call_id.len() + call.call_domain.len();
-    let mut json = String::with_capacity(len + 96);
-    json.push_str(r#"{"kind":"call","payload":{"To":"#);
-    write_json_str(&call.to, &mut json);
-    json.push_str(r#","From":"#);
-    write_json_str(&call.from, &mut json);
-    json.push_str(r#","callId":"#);
-    write_json_str(&call.call_id, &mut json);
-    json.push_str(r#","callDomain":"#);
-    write_json_str(&call.call_domain, &mut json);
-    if let Some(sip) = &call.sip_headers {
-        json.push_str(r#","sipHeaders":{"#);
-        for (i, (k, v)) in sip.iter().enumerate() {
-            if i > 0 {
-                json.push(',');
-            }
-            write_json_str(k, &mut json);
-            json.push(':');
-            write_json_str(v, &mut json);
+/// `allowWeakSecrets`: only `true` allows secrets under 16 bytes; absent or `false` does not.
+fn allow_weak_of(opts: &Opts) -> Result<bool, JsValue> {
+    let v = read(opts.allow_weak_secrets());
+    match v.as_bool() {
+        Some(b) => Ok(b),
+        None if absent(&v) => Ok(false),
+        None => Err(bad_options("allowWeakSecrets must be true or false")),
+    }
+}
+
+/// `{ kind: "test", warnings, raw }` or `{ kind: "call", payload, warnings, raw }`, written as
+/// JSON here and made by one `JSON.parse`: one string crosses into JS instead of a key and a value
+/// per field, and `JSON.parse` defines own data properties (a `__proto__` key stays a plain key).
+/// `raw` is the body's text itself, which the core has read as JSON, so `raw` is exactly what
+/// `JSON.parse(body)` gives.
+fn verified_to_js(verified: &Verified, body: &[u8]) -> Result<JsValue, JsValue> {
+    let not_json = || failure("bad_payload", "the body could not be read as JSON");
+    let raw = core::str::from_utf8(body).map_err(|_| not_json())?;
+    let mut json = String::with_capacity(2 * raw.len() + 64);
+    let warnings = match verified {
+        Verified::Test => {
+            json.push_str(r#"{"kind":"test""#);
+            &[][..]
         }
+        Verified::Call { payload, warnings } => {
+            json.push_str(r#"{"kind":"call","payload":{"To":"#);
+            write_json_str(&payload.to, &mut json);
+            if let Some(from) = &payload.from {
+                json.push_str(r#","From":"#);
+                write_json_str(from, &mut json);
+            }
+            json.push_str(r#","callId":"#);
+            write_json_str(&payload.call_id, &mut json);
+            json.push_str(r#","callDomain":"#);
+            write_json_str(&payload.call_domain, &mut json);
+            if let Some(sip) = &payload.sip_headers {
+                json.push_str(r#","sipHeaders":{"#);
+                for (i, (k, v)) in sip.iter().enumerate() {
+                    if i > 0 {
+                        json.push(',');
+                    }
+                    write_json_str(k, &mut json);
+                    json.push(':');
+                    write_json_str(v, &mut json);
+                }
+                json.push('}');
+            }
+            json.push('}');
+            &warnings[..]
+        }
+    };
+    json.push_str(r#","warnings":["#);
+    for (i, w) in warnings.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(r#"{"path":"#);
+        write_json_str(&w.path, &mut json);
+        json.push_str(r#","code":"#);
+        write_json_str(w.code, &mut json);
+        json.push_str(r#","message":"#);
+        write_json_str(&w.message, &mut json);
         json.push('}');
     }
-    json.push_str("}}");
-    json_parse(&JsValue::from_str(&json)).map_err(|_| usage("could not convert the payload"))
+    json.push_str(r#"],"raw":"#);
+    json.push_str(raw);
+    json.push('}');
+    json_parse(&JsValue::from_str(&json)).map_err(|_| not_json())
 }
 
 /// Verifies a pinless webhook request; throws `WebhookVerificationError` (with `reason`) when it
-/// must be rejected. Fail-closed: missing headers, bad secrets, mismatches and stale timestamps all
-/// reject. The secret never appears in an error.
+/// must be rejected. Fail-closed: missing headers, bad or weak secrets, mismatches and stale
+/// timestamps all reject; unusable options throw with reason `bad_options`. A genuine body is never
+/// refused for its shape, only when it is not JSON. The secret never appears in an error.
 #[wasm_bindgen(js_name = verifyPinlessWebhook, unchecked_return_type = "PinlessWebhook")]
 pub fn verify_pinless_webhook(
     #[wasm_bindgen(unchecked_param_type = "VerifyPinlessWebhookOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
     if !opts.is_object() {
-        return Err(usage(
+        return Err(bad_options(
             "verifyPinlessWebhook takes { body, headers, secret | secrets }",
         ));
     }
     let opts: &Opts = opts.unchecked_ref();
-    let body = body_bytes(&read(opts.body())).map_err(|m| failure("bad_payload", m))?;
     let tolerance_seconds = tolerance_of(&read(opts.tolerance_seconds()))?;
     let now_seconds = now_seconds(&read(opts.now()))?;
+    let allow_weak_secrets = allow_weak_of(opts)?;
+    let body = body_bytes(&read(opts.body())).map_err(|m| failure("bad_payload", m))?;
     let headers = read(opts.headers());
     let (signature, timestamp) = if headers.is_object() {
         pinless_headers(&headers)
@@ -508,9 +569,10 @@ pub fn verify_pinless_webhook(
         secrets: &[],
         tolerance_seconds,
         now_seconds,
+        allow_weak_secrets,
     };
     match webhook::verify_with_secrets(&input, || prepared(&secrets)) {
-        Ok(verified) => verified_to_js(&verified),
+        Ok(verified) => verified_to_js(&verified, &body),
         Err(e) => Err(match (e.kind(), secret_problem) {
             (WebhookErrorKind::BadSecret, Some(m)) => failure(e.reason(), m),
             _ => failure(e.reason(), e.message()),
@@ -524,12 +586,13 @@ pub fn sign_pinless_webhook(
     #[wasm_bindgen(unchecked_param_type = "SignPinlessWebhookOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
     if !opts.is_object() {
-        return Err(usage(
+        return Err(bad_options(
             "signPinlessWebhook takes { body, secret, timestamp? }",
         ));
     }
     let opts: &Opts = opts.unchecked_ref();
-    let body = body_bytes(&read(opts.body())).map_err(usage)?;
+    let allow_weak_secrets = allow_weak_of(opts)?;
+    let body = body_bytes(&read(opts.body())).map_err(bad_options)?;
     let secret = text(&read(opts.secret())).ok_or_else(|| {
         failure(
             "bad_secret",
@@ -547,12 +610,12 @@ pub fn sign_pinless_webhook(
     {
         format!("{}", n as i64)
     } else {
-        return Err(usage(
+        return Err(bad_options(
             "timestamp must be a whole number (Unix seconds) or a string",
         ));
     };
-    let sig =
-        webhook::sign(&secret, &timestamp, &body).map_err(|e| failure(e.reason(), e.message()))?;
+    let sig = webhook::sign_with(&secret, &timestamp, &body, allow_weak_secrets)
+        .map_err(|e| failure(e.reason(), e.message()))?;
     Ok(NAMES.with(|n| {
         let out: JsValue = Object::new().into();
         let _ = js::set(&out, &n.signature, &sig.into());

@@ -55,7 +55,7 @@ test('create of a pinless config sends the signed one-off {"Test":"test"} ping; 
   assert.match(ping.headers['content-type'], /^application\/json/);
   assert.ok(isSecret32(c.config.hmac));
   assertSigned(ping, c.config.hmac, t0, Date.now());
-  assert.deepEqual(m.verifyPinlessWebhook({ body: ping.raw, headers: ping.headers, secret: c.config.hmac }), { kind: 'test' }, "the package's own verifier agrees");
+  assert.deepEqual(m.verifyPinlessWebhook({ body: ping.raw, headers: ping.headers, secret: c.config.hmac }), { kind: 'test', raw: { Test: 'test' }, warnings: [] }, "the package's own verifier agrees");
 
   await create({ type: 'pin_dialin', phone_number: '+12095550002' });
   assert.equal((await req('PUT', `${CFG}/${c.id}`, { body: { name_prefix: 'renamed' } })).status, 200);

@@ -97,7 +97,7 @@ ${USES}`;
 const CORE = ESM.replaceAll("from 'daily-dialin';", "from 'daily-dialin/core';");
 // daily-dialin/webhook: the verifier's types, narrowing on kind, wrong inputs refused.
 const WEBHOOK = `import { init, verifyPinlessWebhook, signPinlessWebhook, generateHmacSecret, WebhookVerificationError } from 'daily-dialin/webhook';
-import type { PinlessWebhook, PinlessCallPayload, VerifyPinlessWebhookOptions, WebhookFailureReason } from 'daily-dialin/webhook';
+import type { PinlessWebhook, PinlessCallPayload, PinlessWebhookWarning, VerifyPinlessWebhookOptions, WebhookFailureReason } from 'daily-dialin/webhook';
 declare function use(...values: unknown[]): void;
 const secret: string = generateHmacSecret();
 const body = '{"Test":"test"}';
@@ -107,6 +107,18 @@ const opts: VerifyPinlessWebhookOptions = { body, headers, secrets: [secret], to
 const hook: PinlessWebhook = verifyPinlessWebhook(opts);
 const callId: string | undefined = hook.kind === 'call' ? hook.payload.callId : undefined;
 const payload: PinlessCallPayload = { To: '+1', From: '+2', callId: 'c', callDomain: 'd', sipHeaders: { a: 'b' } };
+// Every answer has warnings and the whole parsed body; From may be absent (a withheld caller ID).
+const warnings: PinlessWebhookWarning[] = hook.warnings;
+const codes: ('required' | 'invalid_type')[] = warnings.map((w) => w.code);
+const raw: unknown = hook.raw;
+const from: string | undefined = hook.kind === 'call' ? hook.payload.From : undefined;
+const withheld: PinlessCallPayload = { To: '+1', callId: 'c', callDomain: 'd' };
+// @ts-expect-error From is optional
+const fromText: string = hook.kind === 'call' ? hook.payload.From : '';
+const optionsReason: WebhookFailureReason = 'bad_options';
+verifyPinlessWebhook({ ...opts, allowWeakSecrets: true });
+signPinlessWebhook({ body, secret, allowWeakSecrets: true });
+use(codes, raw, from, withheld, fromText, optionsReason);
 try {
   verifyPinlessWebhook({ body: new Uint8Array(2), headers: { 'x-pinless-signature': ['a', 'b'] }, secret });
 } catch (e) {

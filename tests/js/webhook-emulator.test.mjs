@@ -58,7 +58,7 @@ test('the ping on create verifies as kind "test", then a simulated call as kind 
   const hook = await receiver(HMAC);
   const cfg = await client().create({ type: 'pinless_dialin', phone_number: '+12095550140', room_creation_api: hook.url, hmac: HMAC });
   await hook.until(1);
-  assert.deepEqual(hook.seen[0], { kind: 'test', path: '/dialin' });
+  assert.deepEqual(hook.seen[0], { kind: 'test', raw: { Test: 'test' }, warnings: [], path: '/dialin' });
 
   const call = await emu.simulateCall({ to: '+12095550140', from: '+14155550123', sipHeaders: { 'X-Customer-Id': '42' } });
   assert.equal(hook.seen.length, 2, 'simulateCall resolves after the delivery');

@@ -82,6 +82,12 @@ test('docs/examples/node-http.mjs: verifies the emulator ping and call, rejects 
   const call = await emu.simulateCall({ to: '+12095550150', from: '+14155550177' });
   assert.equal(call.status, 'on_hold', out.text);
   await out.until(new RegExp(`call from \\+14155550177 to \\+12095550150: callId ${call.id}, callDomain ${call.callDomain}`));
+  // A genuine call of an unexpected shape (no caller ID, a numeric SIP header, a new key) is
+  // answered, not refused, and its warning is logged.
+  const odd = '{"To":"+12095550150","callId":"withheld-1","callDomain":"d-1","sipHeaders":{"X-Hops":2},"direction":"inbound"}';
+  assert.equal((await post(m.signPinlessWebhook({ body: odd, secret: HMAC }), odd)).status, 200, out.text);
+  await out.until(/call from a withheld number to \+12095550150: callId withheld-1, callDomain d-1/);
+  assert.match(out.text, /pinless webhook: sipHeaders\.X-Hops: invalid_type/);
   // A request signed with the old secret passes too (rotation), and the output never shows a secret.
   assert.equal((await post(m.signPinlessWebhook({ body: '{"Test":"test"}', secret: OLD_HMAC }), '{"Test":"test"}')).status, 200);
   assert.ok(!out.text.includes(HMAC) && !out.text.includes(OLD_HMAC));
@@ -107,6 +113,12 @@ test('docs/examples/fetch-handler.mjs: Request -> Response', async () => {
     r = await handlePinlessWebhook(request(body, m.signPinlessWebhook({ body, secret: HMAC })), options);
     assert.equal(r.status, 200);
     assert.deepEqual(calls, [{ To: '+12095550151', From: '+14155550123', callId: 'c-77', callDomain: 'd-77', sipHeaders: { 'X-Id': '9' } }]);
+
+    // A genuine call without a caller ID, with a SIP header that is an array: handled, not refused.
+    const withheld = JSON.stringify({ To: '+12095550151', callId: 'c-78', callDomain: 'd-78', sipHeaders: { 'X-Via': ['a', 'b'] }, sipUri: 'sip:x@y' });
+    r = await handlePinlessWebhook(request(withheld, m.signPinlessWebhook({ body: withheld, secret: HMAC })), options);
+    assert.equal(r.status, 200);
+    assert.deepEqual(calls.pop(), { To: '+12095550151', callId: 'c-78', callDomain: 'd-78', sipHeaders: {} });
 
     const stale = m.signPinlessWebhook({ body, secret: HMAC, timestamp: Math.floor(Date.now() / 1000) - 3600 });
     for (const [headers, reason] of [

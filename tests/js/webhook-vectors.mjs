@@ -31,11 +31,21 @@ const UNICODE_BODY = JSON.stringify({
 });
 const ESCAPED_BODY = '{"To":"+12095550100","From":"caf\\u00e9 \\ud83d\\udc18","callId":"c-1","callDomain":"d-1"}';
 
-/** The payload a verified call must give: the four fields (and sipHeaders when an object). */
+/**
+ * The payload a verified call must give, read from JSON.parse of the body: `To`, `callId`,
+ * `callDomain` (`""` unless strings), `From` when a string, and the string values of a
+ * `sipHeaders` object.
+ */
 function payloadOf(body) {
   const o = JSON.parse(body);
-  const p = { To: o.To, From: o.From, callId: o.callId, callDomain: o.callDomain };
-  if (o.sipHeaders !== undefined && o.sipHeaders !== null) p.sipHeaders = o.sipHeaders;
+  const obj = o !== null && typeof o === 'object' && !Array.isArray(o) ? o : {};
+  const str = (v) => (typeof v === 'string' ? v : '');
+  const p = { To: str(obj.To), callId: str(obj.callId), callDomain: str(obj.callDomain) };
+  if (typeof obj.From === 'string') p.From = obj.From;
+  const sip = obj.sipHeaders;
+  if (sip !== null && typeof sip === 'object' && !Array.isArray(sip)) {
+    p.sipHeaders = Object.fromEntries(Object.entries(sip).filter(([, v]) => typeof v === 'string'));
+  }
   return p;
 }
 
@@ -55,17 +65,19 @@ export function buildVectors(hmac, realNow = Math.floor(Date.now() / 1000)) {
   ];
   const cases = [];
   const ok = (name, c, expect) => cases.push({ name, secret: SECRET, bodyAs: 'string', headersAs: 'object', now: NOW, ...c, expect });
-  const call = (body) => ({ kind: 'call', payload: payloadOf(body) });
+  // `warnings`: the expected [path, code] pairs; `raw`: the body as JSON.parse reads it.
+  const call = (body, warnings = []) => ({ kind: 'call', payload: payloadOf(body), raw: JSON.parse(body), warnings: warnings.map(([path, code]) => ({ path, code })) });
+  const test = (body) => ({ kind: 'test', raw: JSON.parse(body), warnings: [] });
   const fail = (name, reason, c) => cases.push({ name, secret: SECRET, bodyAs: 'string', headersAs: 'object', now: NOW, ...c, expect: { reason } });
   const good = (body = CALL_BODY) => ({ body, headers: headers(sig(body)) });
 
   // ---- accepted ----------------------------------------------------------------------------
   ok('call body, lower-case plain headers (as Node gives them)', good(), call(CALL_BODY));
-  ok('the one-off test body {"Test":"test"}', good(TEST_BODY), { kind: 'test' });
+  ok('the one-off test body {"Test":"test"}', good(TEST_BODY), test(TEST_BODY));
   ok('call with sipHeaders', good(SIP_BODY), call(SIP_BODY));
   {
     const body = JSON.stringify({ ...CALL, sipHeaders: null, extra: [1, { deep: true }] });
-    ok('sipHeaders null and unknown keys are left out of the payload', good(body), call(CALL_BODY));
+    ok('sipHeaders null and unknown keys are left out of the payload, kept in raw', good(body), call(body));
   }
   ok('unicode body (UTF-8 signed)', good(UNICODE_BODY), call(UNICODE_BODY));
   ok('body with \\u escapes', good(ESCAPED_BODY), call(ESCAPED_BODY));
@@ -132,6 +144,17 @@ export function buildVectors(hmac, realNow = Math.floor(Date.now() / 1000)) {
     ok('default now (the real clock)', { body: CALL_BODY, headers: headers(sig(CALL_BODY, ts), ts), nowAs: 'default' }, call(CALL_BODY));
   }
 
+  // Genuine bodies of unexpected shape: accepted, with warnings, every key kept in raw.
+  ok('signed JSON array', good('[]'), call('[]', [['', 'invalid_type']]));
+  {
+    const body = JSON.stringify({ To: CALL.To, From: CALL.From, callDomain: CALL.callDomain });
+    ok('signed call without callId', good(body), call(body, [['callId', 'required']]));
+    const cased = CALL_BODY.replace('callId', 'callid');
+    ok('signed call with key case changed (callid)', good(cased), call(cased, [['callId', 'required']]));
+    const number = CALL_BODY.replace('"+12095550100"', '12095550100');
+    ok('signed call with a number as To', good(number), call(number, [['To', 'invalid_type']]));
+  }
+
   // ---- rejected ----------------------------------------------------------------------------
   const s = sig(CALL_BODY);
   fail('no signature header', 'missing_signature', { body: CALL_BODY, headers: [['x-pinless-timestamp', T]] });
@@ -188,10 +211,7 @@ export function buildVectors(hmac, realNow = Math.floor(Date.now() / 1000)) {
   fail('a parsed object as body', 'bad_payload', { ...good(), bodyAs: 'parsed' });
   fail('null as body', 'bad_payload', { ...good(), bodyAs: 'null' });
   fail('signed body that is not JSON', 'bad_payload', good('hello'));
-  fail('signed JSON array', 'bad_payload', good('[]'));
-  fail('signed call without callId', 'bad_payload', good(JSON.stringify({ To: CALL.To, From: CALL.From, callDomain: CALL.callDomain })));
-  fail('signed call with key case changed (callid)', 'bad_payload', good(CALL_BODY.replace('callId', 'callid')));
-  fail('signed call with a number as To', 'bad_payload', good(CALL_BODY.replace('"+12095550100"', '12095550100')));
+  fail('signed JSON with a trailing comma', 'bad_payload', good(CALL_BODY.replace(/}$/, ',}')));
   {
     const bytes = [0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d];
     fail('signed bytes that are not UTF-8', 'bad_payload', { body: { bytes }, bodyAs: 'uint8array', headers: headers(sig(bytes)) });

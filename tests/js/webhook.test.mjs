@@ -145,20 +145,12 @@ test('generateHmacSecret: 32 random bytes, distinct, accepted by validateCreate 
   // And it works as a webhook secret.
   const body = '{"Test":"test"}';
   const headers = { 'x-pinless-signature': nodeHmac(hmac, String(NOW), body), 'x-pinless-timestamp': String(NOW) };
-  assert.deepEqual(m.verifyPinlessWebhook({ body, headers, secret: hmac, now: NOW }), { kind: 'test' });
+  assert.deepEqual(m.verifyPinlessWebhook({ body, headers, secret: hmac, now: NOW }), { kind: 'test', raw: { Test: 'test' }, warnings: [] });
 });
 
-test('refusals that are usage errors, not verification failures', () => {
+test('odd inputs fail closed instead of throwing something else', () => {
   const body = '{"Test":"test"}';
   const headers = { 'x-pinless-signature': nodeHmac(SECRET, String(NOW), body), 'x-pinless-timestamp': String(NOW) };
-  for (const bad of [undefined, null, 'x', 42]) {
-    assert.throws(() => m.verifyPinlessWebhook(bad), (e) => e instanceof m.DailyDialinError && !(e instanceof m.WebhookVerificationError));
-  }
-  for (const toleranceSeconds of [-1, 1.5, 'x', NaN]) {
-    assert.throws(() => m.verifyPinlessWebhook({ body, headers, secret: SECRET, now: NOW, toleranceSeconds }), /toleranceSeconds/);
-  }
-  assert.throws(() => m.verifyPinlessWebhook({ body, headers, secret: SECRET, now: 'yesterday' }), /now must be/);
-  // Odd but harmless inputs fail closed instead of throwing something else.
   const throwing = new Proxy({}, { ownKeys() { throw new Error('trap'); }, get() { throw new Error('trap'); } });
   assert.throws(() => m.verifyPinlessWebhook({ body, headers: throwing, secret: SECRET, now: NOW }), (e) => e.reason === 'missing_signature');
   const sparse = Object.assign([], { length: 2 ** 32 - 1 });
