@@ -104,15 +104,9 @@ fn unicode_escape(text: &[u8], at: usize, want: u8) -> Option<usize> {
 }
 
 fn hex(digits: &[u8]) -> Option<u32> {
-    digits.iter().try_fold(0u32, |acc, &d| {
-        let v = match d {
-            b'0'..=b'9' => d - b'0',
-            b'a'..=b'f' => d - b'a' + 10,
-            b'A'..=b'F' => d - b'A' + 10,
-            _ => return None,
-        };
-        Some(acc * 16 + u32::from(v))
-    })
+    digits
+        .iter()
+        .try_fold(0u32, |acc, &d| Some(acc * 16 + crate::text::hex_value(d)?))
 }
 
 #[cfg(test)]

@@ -542,7 +542,7 @@ mod json_scan {
                                 let hex = self.s.get(self.i + 1..self.i + 5).ok_or(NotJson)?;
                                 let mut n = 0u32;
                                 for h in hex {
-                                    n = n * 16 + char::from(*h).to_digit(16).ok_or(NotJson)?;
+                                    n = n * 16 + crate::text::hex_value(*h).ok_or(NotJson)?;
                                 }
                                 self.i += 4;
                                 // A surrogate half decodes to U+FFFD: only keys are decoded, to

@@ -125,6 +125,16 @@ macro_rules! cat {
 }
 pub(crate) use cat;
 
+/// The value of a hex digit (any letter case), also of a decimal or octal one.
+pub fn hex_value(b: u8) -> Option<u32> {
+    match b {
+        b'0'..=b'9' => Some(u32::from(b - b'0')),
+        b'a'..=b'f' => Some(u32::from(b - b'a') + 10),
+        b'A'..=b'F' => Some(u32::from(b - b'A') + 10),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -177,16 +177,6 @@ pub fn parse(s: &str) -> Result<ParsedUrl<'_>, UrlError> {
     })
 }
 
-/// The value of a hex digit.
-fn hex_value(b: u8) -> Option<u32> {
-    match b {
-        b'0'..=b'9' => Some(u32::from(b - b'0')),
-        b'a'..=b'f' => Some(u32::from(b - b'a') + 10),
-        b'A'..=b'F' => Some(u32::from(b - b'A') + 10),
-        _ => None,
-    }
-}
-
 /// One part of an IPv4 host (the standard's "IPv4 number parser"): decimal, octal after a leading
 /// `0`, hex after `0x`; `None` when it is not a number. Large values saturate (and are refused).
 fn v4_part(p: &str) -> Option<u64> {
@@ -197,7 +187,7 @@ fn v4_part(p: &str) -> Option<u64> {
         all => (all, 10),
     };
     digits.iter().try_fold(0u64, |n, &b| {
-        let d = hex_value(b).filter(|&d| d < radix)?;
+        let d = text::hex_value(b).filter(|&d| d < radix)?;
         Some(if n >> 33 != 0 {
             n
         } else {
@@ -255,7 +245,7 @@ fn parse_v6(s: &[u8]) -> Option<[u16; 8]> {
         }
         let mut value = 0u32;
         let mut len = 0;
-        while let (true, Some(d)) = (len < 4, at(i).and_then(hex_value)) {
+        while let (true, Some(d)) = (len < 4, at(i).and_then(text::hex_value)) {
             value = value * 16 + d;
             i += 1;
             len += 1;

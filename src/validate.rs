@@ -586,7 +586,7 @@ fn is_dot_segment(id: &str) -> bool {
         if matches!(s.as_slice(), b"." | b"..") {
             return true;
         }
-        let hex = |j: usize| s.get(j).and_then(|&h| char::from(h).to_digit(16));
+        let hex = |j: usize| s.get(j).copied().and_then(text::hex_value);
         let mut out = Vec::with_capacity(s.len());
         let mut i = 0;
         while let Some(&b) = s.get(i) {
