@@ -428,7 +428,7 @@ impl Inner {
         let (class, message) = match fail {
             Fail::Status { status, body, .. } => {
                 // JSON.parse rather than serde_json: the module then carries no JSON parser.
-                let parsed = js_sys::JSON::parse(body).ok().filter(JsValue::is_object);
+                let parsed = super::js::json_parse(body).ok().filter(JsValue::is_object);
                 let error = parsed.as_ref().and_then(|v| get(v, "error").as_string());
                 let shown_error = error.as_deref().map(|e| self.scrub(e, secret));
                 let info = parsed
@@ -494,7 +494,7 @@ impl Inner {
     }
 
     fn parse_ok(&self, text: &str, req: &HttpRequest) -> Result<JsValue, JsValue> {
-        let v = js_sys::JSON::parse(text).map_err(|_| {
+        let v = super::js::json_parse(text).map_err(|_| {
             let path = url_path(&req.url).to_string();
             make_error(
                 "DailyApiError",

@@ -30,6 +30,24 @@ extern "C" {
         target: &JsValue,
         args: &js_sys::Array,
     ) -> Result<Option<JsValue>, JsValue>;
+    #[cfg(any(feature = "client", feature = "webhook"))]
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse(text: &str) -> Result<Option<Nullable<JsValue>>, JsValue>;
+}
+
+/// A value that crossed as `Option<Nullable<_>>` (see above), back as the JS value it was.
+pub fn value(v: Option<Nullable<JsValue>>) -> JsValue {
+    match v {
+        None => JsValue::UNDEFINED,
+        Some(Nullable::Null) => JsValue::NULL,
+        Some(Nullable::Value(v)) => v,
+    }
+}
+
+/// `JSON.parse(text)`; `Err` when it throws (text that is not JSON).
+#[cfg(any(feature = "client", feature = "webhook"))]
+pub fn json_parse(text: &str) -> Result<JsValue, JsValue> {
+    parse(text).map(value)
 }
 
 /// `Object.keys(v)`.
@@ -39,11 +57,7 @@ pub fn object_keys(v: &JsValue) -> Result<js_sys::Array, JsValue> {
 
 /// `Reflect.get(target, key)`, `undefined` and `null` included.
 pub fn get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue> {
-    Ok(match reflect_get(target, key)? {
-        None => JsValue::UNDEFINED,
-        Some(Nullable::Null) => JsValue::NULL,
-        Some(Nullable::Value(v)) => v,
-    })
+    reflect_get(target, key).map(value)
 }
 
 /// `Reflect.construct(target, args)`.

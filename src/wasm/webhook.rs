@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use js_sys::{Function, JsString, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::Nullable;
 
 use super::errors::make_error;
 use super::js;
@@ -31,36 +32,34 @@ const MAX_LIST: u32 = 64;
 extern "C" {
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     fn date_now() -> f64;
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
 
     /// The options bag of `verifyPinlessWebhook` / `signPinlessWebhook`.
     type Opts;
     #[wasm_bindgen(method, getter, structural, catch)]
-    fn body(this: &Opts) -> Result<JsValue, JsValue>;
+    fn body(this: &Opts) -> Result<Option<Nullable<JsValue>>, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
-    fn headers(this: &Opts) -> Result<JsValue, JsValue>;
+    fn headers(this: &Opts) -> Result<Option<Nullable<JsValue>>, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
-    fn secret(this: &Opts) -> Result<JsValue, JsValue>;
+    fn secret(this: &Opts) -> Result<Option<Nullable<JsValue>>, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
-    fn secrets(this: &Opts) -> Result<JsValue, JsValue>;
+    fn secrets(this: &Opts) -> Result<Option<Nullable<JsValue>>, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch, js_name = toleranceSeconds)]
-    fn tolerance_seconds(this: &Opts) -> Result<JsValue, JsValue>;
+    fn tolerance_seconds(this: &Opts) -> Result<Option<Nullable<JsValue>>, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
-    fn now(this: &Opts) -> Result<JsValue, JsValue>;
+    fn now(this: &Opts) -> Result<Option<Nullable<JsValue>>, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
-    fn timestamp(this: &Opts) -> Result<JsValue, JsValue>;
+    fn timestamp(this: &Opts) -> Result<Option<Nullable<JsValue>>, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch, js_name = allowWeakSecrets)]
-    fn allow_weak_secrets(this: &Opts) -> Result<JsValue, JsValue>;
+    fn allow_weak_secrets(this: &Opts) -> Result<Option<Nullable<JsValue>>, JsValue>;
 
     /// Anything with a `get` property (a `Headers` instance), or an array (`length`, `join`).
     type Bag;
     #[wasm_bindgen(method, getter, structural, catch, js_name = get)]
-    fn get_method(this: &Bag) -> Result<JsValue, JsValue>;
+    fn get_method(this: &Bag) -> Result<Option<Nullable<JsValue>>, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
-    fn length(this: &Bag) -> Result<JsValue, JsValue>;
+    fn length(this: &Bag) -> Result<Option<Nullable<JsValue>>, JsValue>;
     #[wasm_bindgen(method, structural, catch)]
-    fn join(this: &Bag, separator: &JsValue) -> Result<JsValue, JsValue>;
+    fn join(this: &Bag, separator: &JsValue) -> Result<Option<Nullable<JsValue>>, JsValue>;
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -161,8 +160,10 @@ thread_local! {
 }
 
 /// A property read; a throwing getter reads as `undefined`.
-fn read(r: Result<JsValue, JsValue>) -> JsValue {
-    r.unwrap_or(JsValue::UNDEFINED)
+/// A getter's value; `undefined` when it throws. (Getters cross as `Option<Nullable<_>>`: a
+/// `catch` import returning a plain value leaks a table slot on every throw, see `wasm::js`.)
+fn read(r: Result<Option<Nullable<JsValue>>, JsValue>) -> JsValue {
+    r.map(js::value).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn absent(v: &JsValue) -> bool {
@@ -194,7 +195,7 @@ fn list(v: &JsValue) -> Option<(Vec<JsValue>, bool)> {
         .unwrap_or(0.0);
     let n = len.min(f64::from(MAX_LIST)) as u32;
     let items = (0..n)
-        .map(|i| read(js::get(v, &JsValue::from(i))))
+        .map(|i| js::get(v, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED))
         .collect();
     Some((items, len > f64::from(MAX_LIST)))
 }
@@ -290,8 +291,8 @@ fn pinless_headers(headers: &JsValue) -> Found {
                 return;
             };
             let v = match lower {
-                Some(key) => read(js::get(headers, key)),
-                None => read(js::get(headers, &keys.get(i))),
+                Some(key) => js::get(headers, key).unwrap_or(JsValue::UNDEFINED),
+                None => js::get(headers, &keys.get(i)).unwrap_or(JsValue::UNDEFINED),
             };
             if let Some(s) = text(&v) {
                 out.push(s);
@@ -305,6 +306,7 @@ fn pinless_headers(headers: &JsValue) -> Found {
             .unchecked_ref::<Bag>()
             .join(&n.newline)
             .ok()
+            .map(js::value)
             .and_then(|j| text_max(&j, 64 << 10));
         // (Byte loops, not `split`: at opt-level "z" its searcher is not inlined.)
         let lines = |j: &str| j.bytes().filter(|b| *b == b'\n').count() + 1;
@@ -528,7 +530,7 @@ fn verified_to_js(verified: &Verified, body: &[u8]) -> Result<JsValue, JsValue> 
     json.push_str(r#"],"raw":"#);
     json.push_str(raw);
     json.push('}');
-    json_parse(&JsValue::from_str(&json)).map_err(|_| not_json())
+    js::json_parse(&json).map_err(|_| not_json())
 }
 
 /// Verifies a pinless webhook request; throws `WebhookVerificationError` (with `reason`) when it

@@ -266,4 +266,44 @@ describe('memory under throwing getters and proxy traps', () => {
       assert.ok(grown < 65536, `${name}: wasm memory grew by ${grown} bytes over ${500 * calls.length * values.length} calls`);
     }
   });
+
+  it('stays flat for the webhook verifier and signer and the client constructor', () => {
+    const secret = m.webhook.generateHmacSecret();
+    const body = '{"To":"+12095550100","From":"+12095550199","callId":"c","callDomain":"d"}';
+    const headers = m.webhook.signPinlessWebhook({ body, secret });
+    /** An options bag whose `key` getter throws, the other keys valid. */
+    const throwingAt = (base, key) => Object.defineProperty({ ...base }, key, { get: thrower, enumerable: true });
+    const verify = { body, headers, secret };
+    const cases = [
+      ['daily-dialin/webhook', m.webhook, [
+        ...Object.keys(verify).map((k) => () => m.webhook.verifyPinlessWebhook(throwingAt(verify, k))),
+        () => m.webhook.verifyPinlessWebhook({ ...verify, toleranceSeconds: undefined, now: undefined, ...throwingAt({}, 'now') }),
+        () => m.webhook.verifyPinlessWebhook({ ...verify, headers: throwingAt({ 'x-pinless-timestamp': '1' }, 'x-pinless-signature') }),
+        () => m.webhook.verifyPinlessWebhook({ ...verify, body: '{not json' }),
+        () => m.webhook.signPinlessWebhook(throwingAt({ body, secret }, 'timestamp')),
+        () => m.webhook.signPinlessWebhook(throwingAt({ body, secret }, 'secret')),
+      ]],
+      ['daily-dialin', m, [
+        () => new m.DailyDialinClient(throwingAt({ apiKey: 'k' }, 'fetch')),
+        () => new m.DailyDialinClient(throwingAt({ apiKey: 'k' }, 'timeoutMs')),
+        () => new m.DailyDialinClient(new Proxy({}, { get: thrower })),
+      ]],
+    ];
+    for (const [name, mod, calls] of cases) {
+      const round = () => {
+        for (const call of calls) {
+          try {
+            call();
+          } catch (e) {
+            assert.ok(e instanceof m.DailyDialinError, `${name}: ${e}`);
+          }
+        }
+      };
+      for (let i = 0; i < 2000; i++) round();
+      const warm = mod.__memoryBytes();
+      for (let i = 0; i < 20000; i++) round();
+      const grown = mod.__memoryBytes() - warm;
+      assert.ok(grown < 65536, `${name}: wasm memory grew by ${grown} bytes over ${20000 * calls.length} calls`);
+    }
+  });
 });
