@@ -277,15 +277,19 @@ describe('memory under throwing getters and proxy traps', () => {
     const cases = [
       ['daily-dialin/webhook', m.webhook, [
         ...Object.keys(verify).map((k) => () => m.webhook.verifyPinlessWebhook(throwingAt(verify, k))),
-        () => m.webhook.verifyPinlessWebhook({ ...verify, toleranceSeconds: undefined, now: undefined, ...throwingAt({}, 'now') }),
+        () => m.webhook.verifyPinlessWebhook(throwingAt(verify, 'now')),
+        () => m.webhook.verifyPinlessWebhook(throwingAt(verify, 'toleranceSeconds')),
         () => m.webhook.verifyPinlessWebhook({ ...verify, headers: throwingAt({ 'x-pinless-timestamp': '1' }, 'x-pinless-signature') }),
         () => m.webhook.verifyPinlessWebhook({ ...verify, body: '{not json' }),
         () => m.webhook.signPinlessWebhook(throwingAt({ body, secret }, 'timestamp')),
         () => m.webhook.signPinlessWebhook(throwingAt({ body, secret }, 'secret')),
       ]],
+      // A getter that throws reads as an absent option, so these clients are made: free them, or
+      // the memory measured is the clients the garbage collector has not finalised yet.
       ['daily-dialin', m, [
-        () => new m.DailyDialinClient(throwingAt({ apiKey: 'k' }, 'fetch')),
-        () => new m.DailyDialinClient(throwingAt({ apiKey: 'k' }, 'timeoutMs')),
+        () => new m.DailyDialinClient(throwingAt({ apiKey: 'k' }, 'fetch')).free(),
+        () => new m.DailyDialinClient(throwingAt({ apiKey: 'k' }, 'timeoutMs')).free(),
+        () => new m.DailyDialinClient(throwingAt({ apiKey: 'k', fetch }, 'maxRetries')).free(),
         () => new m.DailyDialinClient(new Proxy({}, { get: thrower })),
       ]],
     ];
