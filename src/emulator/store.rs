@@ -93,6 +93,23 @@ fn sip_username(uri: &str) -> &str {
 }
 
 /// The config and its type as a create body (`sip_uri` left out), for re-validation on import.
+/// A stored config (imported, or replayed from the journal) is checked as a create would be:
+/// a valid id and no error under the create rules.
+fn check_stored(c: &DialinConfig, opts: &Options) -> Result<(), String> {
+    if let Some(issue) = validate::check_id("id", &c.id) {
+        return Err(format!("config {:?}: {}", c.id, issue.message));
+    }
+    let issues = validate::validate_create(&as_create_body(c), opts);
+    if has_errors(&issues) {
+        return Err(format!(
+            "config {}: {}",
+            c.id,
+            super::http::issues_info(&issues)
+        ));
+    }
+    Ok(())
+}
+
 fn as_create_body(c: &DialinConfig) -> Value {
     let mut m = match serde_json::to_value(&c.config) {
         Ok(Value::Object(m)) => m,
@@ -410,17 +427,7 @@ impl Store {
             .map_err(|e| format!("a journal line is not readable: {e}"))?;
         match change {
             Change::Put(StoredConfig { seq, config: c }) => {
-                if let Some(issue) = validate::check_id("id", &c.id) {
-                    return Err(format!("config {:?}: {}", c.id, issue.message));
-                }
-                let issues = validate::validate_create(&as_create_body(&c), opts);
-                if has_errors(&issues) {
-                    return Err(format!(
-                        "config {}: {}",
-                        c.id,
-                        super::http::issues_info(&issues)
-                    ));
-                }
+                check_stored(&c, opts)?;
                 if let Some(old) = self.seq_of(&c.id) {
                     self.remove(old);
                 }
@@ -550,17 +557,7 @@ impl Store {
         let mut sip_uris = std::collections::HashSet::new();
         for s in state.configs {
             let c = s.config;
-            if let Some(issue) = validate::check_id("id", &c.id) {
-                return Err(format!("config {:?}: {}", c.id, issue.message));
-            }
-            let issues = validate::validate_create(&as_create_body(&c), opts);
-            if has_errors(&issues) {
-                return Err(format!(
-                    "config {}: {}",
-                    c.id,
-                    super::http::issues_info(&issues)
-                ));
-            }
+            check_stored(&c, opts)?;
             if store.id_taken(&c.id) {
                 return Err(format!("config {}: the id appears twice", c.id));
             }
