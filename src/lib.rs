@@ -40,6 +40,7 @@ pub mod emulator;
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+pub mod api_error;
 pub mod b64;
 pub mod issue;
 pub mod model;

@@ -43,6 +43,31 @@ pub enum Failure<'a> {
     Timeout,
 }
 
+impl Failure<'_> {
+    /// The request may have been applied by the server: the connection failed after it may have
+    /// been sent, the attempt timed out, or the server answered 5xx.
+    pub fn ambiguous(&self) -> bool {
+        matches!(
+            self,
+            Failure::Network
+                | Failure::Timeout
+                | Failure::Status {
+                    status: 500..=599,
+                    ..
+                }
+        )
+    }
+}
+
+/// A DELETE answered 404 after an earlier attempt failed ambiguously: that attempt deleted the
+/// config and only its answer was lost, so the call succeeds (`{ status: "deleted", reconciled:
+/// true }`; docs/daily-api.md#send-delete-404).
+pub fn deleted_by_earlier_attempt(method: Method, ambiguous_before: bool, now: &Failure) -> bool {
+    method == Method::Delete
+        && ambiguous_before
+        && matches!(now, Failure::Status { status: 404, .. })
+}
+
 /// What to do after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {
@@ -207,6 +232,39 @@ pub fn is_created_from(body: &serde_json::Value, config: &serde_json::Value) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delete_404_counts_only_after_an_ambiguous_attempt() {
+        let not_found = Failure::Status {
+            status: 404,
+            retry_after: None,
+        };
+        assert!(deleted_by_earlier_attempt(Method::Delete, true, &not_found));
+        assert!(!deleted_by_earlier_attempt(
+            Method::Delete,
+            false,
+            &not_found
+        ));
+        assert!(!deleted_by_earlier_attempt(Method::Get, true, &not_found));
+        let gone = Failure::Status {
+            status: 410,
+            retry_after: None,
+        };
+        assert!(!deleted_by_earlier_attempt(Method::Delete, true, &gone));
+    }
+
+    #[test]
+    fn ambiguous_failures_are_those_the_server_may_have_applied() {
+        let status = |status| Failure::Status {
+            status,
+            retry_after: None,
+        };
+        assert!(Failure::Network.ambiguous());
+        assert!(Failure::Timeout.ambiguous());
+        assert!(status(500).ambiguous() && status(503).ambiguous());
+        assert!(!Failure::NotSent.ambiguous());
+        assert!(!status(409).ambiguous() && !status(429).ambiguous() && !status(404).ambiguous());
+    }
 
     #[test]
     fn reconciliation_recognises_only_the_config_the_body_created() {

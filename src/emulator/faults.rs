@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::http::{admin_object, err, text_field, Reply};
+use super::http::{admin_object, text_field, Reply};
 
 /// Header set on every answer a fault produced, so tests (and the fuzz test) can tell them apart.
 pub const FAULT_HEADER: &str = "X-Emulator-Fault";
@@ -43,17 +43,6 @@ pub(crate) struct Fault {
     pub retry_after: Option<Value>,
 }
 
-fn default_error(status: u16) -> &'static str {
-    match status {
-        400 => err::INVALID_REQUEST,
-        401 => err::AUTHENTICATION,
-        403 => err::FORBIDDEN,
-        404 => err::NOT_FOUND,
-        429 => err::RATE_LIMIT,
-        _ => err::SERVER,
-    }
-}
-
 impl Fault {
     /// True when the fault only delays the real answer: no `status`, `body`, `drop` or `apply`.
     /// (`apply` alone means: apply, then answer 500.)
@@ -69,7 +58,7 @@ impl Fault {
     pub fn reply(&self) -> Reply {
         let status = self.status.unwrap_or(500);
         let body = match &self.body {
-            None => serde_json::json!({"error": default_error(status), "info": "injected fault"})
+            None => serde_json::json!({"error": crate::api_error::error_for_status(status), "info": "injected fault"})
                 .to_string(),
             Some(Value::String(raw)) => raw.clone(),
             Some(v) => v.to_string(),

@@ -6,17 +6,8 @@ use serde_json::{Map, Value};
 use crate::issue::Issue;
 use crate::validate::suggest_field;
 
-/// Daily's documented `error` values used by the emulator (daily-api.md A4 and B 9.1).
-pub(crate) mod err {
-    pub const AUTH_HEADER: &str = "authorization-header-error";
-    pub const AUTHENTICATION: &str = "authentication-error";
-    pub const FORBIDDEN: &str = "forbidden-error";
-    pub const INVALID_REQUEST: &str = "invalid-request-error";
-    pub const JSON_PARSING: &str = "json-parsing-error";
-    pub const NOT_FOUND: &str = "not-found";
-    pub const RATE_LIMIT: &str = "rate-limit-error";
-    pub const SERVER: &str = "server-error";
-}
+/// Daily's documented `error` values ([`crate::api_error`], shared with the client).
+pub(crate) use crate::api_error::error_type as err;
 
 /// A status, extra headers and a body (JSON unless a fault says otherwise).
 #[derive(Debug, Clone, PartialEq)]

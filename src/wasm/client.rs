@@ -119,12 +119,6 @@ impl Fail {
             Fail::Timeout => Failure::Timeout,
         }
     }
-
-    /// The request may have been applied by the server.
-    fn ambiguous(&self) -> bool {
-        matches!(self, Fail::Network(_) | Fail::Timeout)
-            || matches!(self, Fail::Status { status, .. } if *status >= 500)
-    }
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -435,17 +429,7 @@ impl Inner {
                     .as_ref()
                     .and_then(|v| get(v, "info").as_string())
                     .map(|s| self.scrub(&s, secret));
-                let kind = match (error.as_deref(), status) {
-                    (Some("authentication-error"), _) | (None, 401) => "authentication",
-                    (Some("authorization-header-error"), _) => "authorization_header",
-                    (Some("forbidden-error"), _) | (None, 403) => "forbidden",
-                    (Some("invalid-request-error"), _) => "invalid_request",
-                    (Some("json-parsing-error"), _) => "json_parsing",
-                    (Some("not-found"), _) | (None, 404) => "not_found",
-                    (Some("rate-limit-error"), _) | (_, 429) => "rate_limit",
-                    (Some("server-error"), _) | (_, 500..=599) => "server",
-                    _ => "unknown",
-                };
+                let kind = crate::api_error::kind(error.as_deref(), *status);
                 let detail = match (&shown_error, &info) {
                     (Some(e), Some(i)) => format!("{e}: {i}"),
                     (Some(e), None) => e.clone(),
@@ -552,17 +536,14 @@ impl Inner {
             if let Fail::Aborted = fail {
                 return Err(self.error(&fail, &req, attempts, &[], secret));
             }
-            if method == Method::Delete
-                && ambiguous_before
-                && matches!(fail, Fail::Status { status: 404, .. })
-            {
+            if retry::deleted_by_earlier_attempt(method, ambiguous_before, &fail.as_failure()) {
                 // The first attempt deleted it; only the answer was lost.
                 let out = js_sys::Object::new();
                 let _ = Reflect::set(&out, &"status".into(), &"deleted".into());
                 let _ = Reflect::set(&out, &"reconciled".into(), &true.into());
                 return Ok(out.into());
             }
-            ambiguous_before |= fail.ambiguous();
+            ambiguous_before |= fail.as_failure().ambiguous();
             let err =
                 |f: &Fail, extra: &[(&str, JsValue)]| self.error(f, &req, attempts, extra, secret);
             match retry::next(
