@@ -205,11 +205,16 @@ pub struct DialinConfigPage {
     pub data: Vec<DialinConfig>,
 }
 
-/// Answer of `DELETE /domain-dialin-config/:id`.
+/// Answer of `DELETE /domain-dialin-config/:id` (what `client.delete()` resolves to).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct DeleteResult {
     #[serde(default)]
     pub status: String,
+    /// Set by the client when an earlier attempt failed ambiguously and the retry answered 404:
+    /// that attempt deleted the config (docs/daily-api.md#send-delete-404).
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconciled: Option<bool>,
 }
 
 /// Headers of a built request.

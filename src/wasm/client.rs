@@ -1,4 +1,4 @@
-//! `DailyDialinClient`: sends the core's built requests with `fetch(url, init)` (gloo-net reads the
+//! `DailyDialinClient`: sends the core's built requests with `fetch(url, init)` (web-sys reads the
 //! responses), with typed errors, retries, per-attempt timeouts, cancellation and
 //! exactly-once create. All decisions come from the pure core (`request`, `retry`); this file only
 //! does the waiting and the I/O.
@@ -10,7 +10,6 @@ use std::pin::pin;
 use std::rc::Rc;
 use std::task::Poll;
 
-use gloo_net::http::Response;
 use js_sys::{Function, Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::closure::Closure;
@@ -374,13 +373,15 @@ impl Inner {
         let resp: web_sys::Response = resp
             .dyn_into()
             .map_err(|_| Fail::Network("fetch did not resolve to a Response".into()))?;
-        let resp = Response::from(resp);
         let status = resp.status();
-        let retry_after = resp.headers().get("retry-after");
-        let body = resp
-            .text()
+        let retry_after = resp.headers().get("retry-after").ok().flatten();
+        let reading =
+            |e: JsValue| Fail::Network(format!("reading the body failed: {}", js_message(&e)));
+        let body = JsFuture::from(resp.text().map_err(reading)?)
             .await
-            .map_err(|e| Fail::Network(format!("reading the body failed: {e}")))?;
+            .map_err(reading)?
+            .as_string()
+            .unwrap_or_default();
         if (200..300).contains(&status) {
             Ok((status, body))
         } else {
@@ -833,7 +834,7 @@ impl DailyDialinClient {
 
     /// Deletes a config (`DELETE /domain-dialin-config/:id`). When an attempt failed ambiguously
     /// and the retry answers 404, the config counts as deleted (`reconciled: true`).
-    #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<{ status: string; reconciled?: boolean }>")]
+    #[wasm_bindgen(js_name = delete, unchecked_return_type = "Promise<DeleteResult>")]
     pub fn delete_config(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
