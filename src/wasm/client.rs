@@ -395,11 +395,8 @@ impl Inner {
 
     /// Removes the API key and the request's `hmac` from `text`, in any encoding (`redact`).
     fn scrub(&self, text: &str, secret: Option<&str>) -> String {
-        let key = self.opts.api_key.as_str();
-        match secret {
-            Some(s) => redact(text, &[key, s]),
-            None => redact(text, &[key]),
-        }
+        // (`redact` skips an empty secret, so no `hmac` is the same as none.)
+        redact(text, &[&self.opts.api_key, secret.unwrap_or_default()])
     }
 
     fn error(
