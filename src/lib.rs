@@ -31,9 +31,6 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-#[cfg(any(feature = "std", not(target_arch = "wasm32")))]
-pub mod emulator;
-
 // The allocator of the wasm modules (single-threaded: no atomics): talc instead of Rust's default
 // dlmalloc, 2.7 KB gzip smaller per module (measured on daily-dialin/core).
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]

@@ -9,7 +9,8 @@
 //! - `core`: validation, request building, `toCurl`, `generateHmacSecret` (`daily-dialin/core`);
 //! - `core` + `client`: the above and `DailyDialinClient` (`daily-dialin`);
 //! - `webhook`: `verifyPinlessWebhook`, `signPinlessWebhook`, `generateHmacSecret` (`daily-dialin/webhook`);
-//! - `emulator`: the emulator core (`daily-dialin/emulator`, Node only).
+//!
+//! The emulator (`emulator/`, its own crate and npm package) uses [`errors`] and [`random`] too.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -19,8 +20,6 @@ pub mod client;
 pub mod convert;
 #[cfg(feature = "core")]
 pub mod core;
-#[cfg(feature = "emulator")]
-pub mod emulator;
 pub mod errors;
 #[cfg(any(feature = "core", feature = "client"))]
 mod issues;

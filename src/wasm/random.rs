@@ -46,11 +46,13 @@ pub fn fill_random(out: &mut [u8]) -> Result<(), JsValue> {
         // detach the view) meanwhile. The module's memory is not shared (no atomics), which
         // getRandomValues requires.
         let buf = unsafe { Uint8Array::view_mut_raw(chunk.as_mut_ptr(), chunk.len()) };
-        get_random_values(&buf).map_err(|_| {
+        // The runtime's own error stays as `cause`: it says why (no `crypto` at all, or, as
+        // Cloudflare's workerd does, a refusal outside a request handler).
+        get_random_values(&buf).map_err(|cause| {
             make_error(
                 "DailyDialinError",
-                "crypto.getRandomValues is not available in this runtime",
-                &[],
+                "crypto.getRandomValues failed in this runtime (see cause); in Cloudflare Workers, call this inside a request handler, not at global scope",
+                &[("cause", cause)],
             )
         })?;
     }

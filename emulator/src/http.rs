@@ -3,11 +3,11 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::issue::Issue;
-use crate::validate::suggest_field;
+use daily_dialin::issue::Issue;
+use daily_dialin::validate::suggest_field;
 
-/// Daily's documented `error` values ([`crate::api_error`], shared with the client).
-pub(crate) use crate::api_error::error_type as err;
+/// Daily's documented `error` values ([`daily_dialin::api_error`], shared with the client).
+pub(crate) use daily_dialin::api_error::error_type as err;
 
 /// A status, extra headers and a body (JSON unless a fault says otherwise).
 #[derive(Debug, Clone, PartialEq)]

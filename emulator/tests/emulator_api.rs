@@ -6,7 +6,7 @@ mod common;
 
 use base64::Engine;
 use common::*;
-use daily_dialin::emulator::{EmulatorOptions, RateLimit, DELETE_STATUS};
+use daily_dialin_emulator::{EmulatorOptions, RateLimit, DELETE_STATUS};
 use daily_dialin::request::{self, Built, Refused, RequestOptions};
 use daily_dialin::retry;
 use serde_json::json;

@@ -8,12 +8,12 @@ use serde_json::{Map, Value};
 
 use super::http::{invalid_issues, Reply};
 use super::ids::{new_secret, unique_uuid, Random};
-use crate::issue::has_errors;
-use crate::model::{
+use daily_dialin::issue::has_errors;
+use daily_dialin::model::{
     CreateDialinConfig, DialinConfig, DialinConfigPage, DialinConfigSettings, DialinType,
     UpdateDialinConfig,
 };
-use crate::validate::{self, Options};
+use daily_dialin::validate::{self, Options};
 
 /// Current `export_state` format.
 pub const STATE_VERSION: u32 = 1;
@@ -607,7 +607,7 @@ mod tests {
 
     #[test]
     fn indexes_follow_every_change() {
-        use crate::emulator::SeededRandom;
+        use crate::SeededRandom;
         let opts = Options {
             allow_private_urls: true,
         };

@@ -1,7 +1,7 @@
 //! Helpers shared by the emulator tests (`#[path]`-included; not a test target itself).
 #![allow(dead_code)]
 
-use daily_dialin::emulator::{EmuRequest, EmuResponse, Emulator, EmulatorOptions, SeededRandom};
+use daily_dialin_emulator::{EmuRequest, EmuResponse, Emulator, EmulatorOptions, SeededRandom};
 use serde_json::{json, Value};
 
 pub const KEY: &str = "test-key";

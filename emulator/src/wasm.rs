@@ -1,12 +1,11 @@
-//! JS adapter for the emulator core (`crate::emulator`), used by the Node server in
-//! `pkg-template/emulator.mjs`. Built only with the `emulator` feature, into a Node-only module, so
-//! browser users do not download it.
+//! JS adapter for the emulator core, used by the Node server in `pkg-template/emulator.mjs`
+//! (this crate's own npm package, Node only, so browser users of `daily-dialin` never download it).
 
 use wasm_bindgen::prelude::*;
 
-use super::errors::make_error;
-use super::random::fill_random;
-use crate::emulator::{EmuRequest, Emulator, EmulatorOptions, Random};
+use daily_dialin::wasm::errors::make_error;
+use daily_dialin::wasm::random::fill_random;
+use crate::{EmuRequest, Emulator, EmulatorOptions, Random};
 
 /// `crypto.getRandomValues`. It exists in every supported runtime (Node 20+); if it ever fails,
 /// the bytes are zeros (ids stay unique, see `unique_uuid`) and `handle` throws instead of
@@ -134,7 +133,7 @@ impl EmulatorCore {
 /// rule `validateCreate` applies to `room_creation_api`), or `undefined` when it may.
 #[wasm_bindgen(js_name = deliveryUrlRefusal, skip_typescript)]
 pub fn delivery_url_refusal(url: &str) -> Option<String> {
-    crate::urls::check(url, false)
+    daily_dialin::urls::check(url, false)
         .err()
         .map(|r| format!("the webhook URL {}", r.message))
 }
@@ -143,5 +142,5 @@ pub fn delivery_url_refusal(url: &str) -> Option<String> {
 /// `undefined` when it is public. The emulator refuses to connect to such an address.
 #[wasm_bindgen(js_name = addressRefusal, skip_typescript)]
 pub fn address_refusal(ip: &str) -> Option<String> {
-    crate::urls::ip_reason(ip)
+    daily_dialin::urls::ip_reason(ip)
 }

@@ -58,7 +58,7 @@ impl Fault {
     pub fn reply(&self) -> Reply {
         let status = self.status.unwrap_or(500);
         let body = match &self.body {
-            None => serde_json::json!({"error": crate::api_error::error_for_status(status), "info": "injected fault"})
+            None => serde_json::json!({"error": daily_dialin::api_error::error_for_status(status), "info": "injected fault"})
                 .to_string(),
             Some(Value::String(raw)) => raw.clone(),
             Some(v) => v.to_string(),

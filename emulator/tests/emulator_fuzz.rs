@@ -1,7 +1,7 @@
 //! Fuzzing the emulator: random sequences of requests never panic, every error answer is JSON
 //! with an `error` string (except a fault's own body), and the state always round-trips.
 
-use daily_dialin::emulator::{
+use daily_dialin_emulator::{
     EmuRequest, Emulator, EmulatorOptions, RateLimit, SeededRandom, CALL_FIELDS, FAULT_FIELDS,
     FAULT_HEADER,
 };
@@ -313,7 +313,7 @@ proptest! {
             prop_assert!((100..=599).contains(&resp.status));
             if let Some((status, error)) = &r.record {
                 for e in &resp.effects {
-                    let daily_dialin::emulator::Effect::SendWebhook { call_id, .. } = e;
+                    let daily_dialin_emulator::Effect::SendWebhook { call_id, .. } = e;
                     emu.record_webhook_result(call_id, *status, error.clone(), now);
                 }
             }

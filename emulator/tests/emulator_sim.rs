@@ -6,7 +6,7 @@ mod common;
 
 use base64::Engine;
 use common::*;
-use daily_dialin::emulator::{
+use daily_dialin_emulator::{
     is_mutating, Effect, Emulator, EmulatorOptions, DEFAULT_CALL_DOMAIN, FAULT_HEADER,
     TEST_PING_BODY,
 };
@@ -634,7 +634,7 @@ fn import_refuses_bad_states_and_keeps_the_old_one() {
 #[test]
 fn reset_clears_configs_calls_faults_and_rate_counters() {
     let mut h = Harness::with(EmulatorOptions {
-        rate_limit: Some(daily_dialin::emulator::RateLimit {
+        rate_limit: Some(daily_dialin_emulator::RateLimit {
             max_requests: 3,
             window_ms: 60_000,
         }),

@@ -3,7 +3,7 @@
 //! HTTP server (Node, through wasm) feeds it requests with the time and a [`Random`] source, and
 //! carries out what it answers (status, headers, body, delay, dropped connection, webhooks to send).
 //!
-//! Field rules come from [`crate::validate`] only, so the emulator and the client agree.
+//! Field rules come from [`daily_dialin::validate`] only, so the emulator and the client agree.
 //!
 //! # Routes
 //! | route | auth | answer |
@@ -92,6 +92,8 @@ mod http;
 mod ids;
 mod limits;
 mod store;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 use serde::{Deserialize, Serialize};
 
@@ -107,7 +109,7 @@ use http::{err, parse_body, parse_query, percent_decode, Reply};
 use limits::RateLimiter;
 use store::Store;
 
-use crate::validate::{self, Options};
+use daily_dialin::validate::{self, Options};
 
 /// Default `call_domain`: a fixed UUID-like value, so `callDomain` is stable across runs.
 pub const DEFAULT_CALL_DOMAIN: &str = "00000000-0000-4000-8000-00000000da11";
@@ -539,13 +541,13 @@ impl Emulator {
             Err(reply) => reply.into(),
             Ok(config) => {
                 let effects = match config.dialin_type {
-                    crate::model::DialinType::PinlessDialin => vec![calls::webhook_effect(
+                    daily_dialin::model::DialinType::PinlessDialin => vec![calls::webhook_effect(
                         "",
                         &config,
                         TEST_PING_BODY.to_string(),
                         now_ms,
                     )],
-                    crate::model::DialinType::PinDialin => Vec::new(),
+                    daily_dialin::model::DialinType::PinDialin => Vec::new(),
                 };
                 Outcome {
                     journal: Some(self.store.put_line(&config)),

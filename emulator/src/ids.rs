@@ -81,7 +81,7 @@ pub(crate) fn unique_uuid(rng: &mut dyn Random, taken: impl Fn(&str) -> bool) ->
 pub(crate) fn new_secret(rng: &mut dyn Random) -> String {
     let mut b = [0u8; 32];
     rng.fill(&mut b);
-    crate::webhook::generate_secret(&b)
+    daily_dialin::webhook::generate_secret(&b)
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use serde_json::Value;
 use super::http::{admin_object, text_field, Reply};
 use super::ids::{unique_uuid, Random};
 use super::Effect;
-use crate::model::{DialinConfig, DialinType};
-use crate::webhook::{self, CallPayload};
+use daily_dialin::model::{DialinConfig, DialinType};
+use daily_dialin::webhook::{self, CallPayload};
 
 /// The caller number used when a simulated call gives no `from` (a fictional 555-01xx number).
 pub const DEFAULT_FROM: &str = "+15555550100";
