@@ -1,5 +1,5 @@
 // daily-dialin: browser and bundler entry. Call `await init()` once before anything else.
-export * from './web-glue.js';
+export * from './glue.js';
 export * from './errors.js';
 
 /** What `init` can load the WebAssembly module from. */

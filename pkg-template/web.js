@@ -1,22 +1,43 @@
 // daily-dialin: browser and bundler entry. Call `await init()` once before anything else.
 //
-// web-glue.js is wasm-bindgen's `--target web` output, patched at build time so that any use
-// before init() throws a clear Error instead of failing inside the glue. Everything it exports
-// (functions and classes, including ones added later) is re-exported here.
-import glueInit, { initSync as glueInitSync, __registerErrorClasses } from './web-glue.js';
+// glue.js is wasm-bindgen's `--target web` output, unchanged; the Node and edge entries load the
+// same glue. Until init() has resolved, each export of this file is a function that throws a
+// clear Error (the glue's own would fail with an obscure TypeError); init() then rebinds every
+// export to the glue's (ES module exports are live bindings, so importers see the change). The
+// list of exports below is written by scripts/assemble-pkg.mjs from the glue's exports.
+import initGlue, * as glue from './glue.js';
 import * as errors from './errors.js';
 
-export * from './web-glue.js';
 export * from './errors.js';
+
+const WASM = 'daily_dialin_bg.wasm';
+const ENTRY = 'daily-dialin';
+
+function notReady() {
+  throw new Error(`${ENTRY}: call await init() before using any other export of the browser/bundler entry (the Node and Workers entries need no init)`);
+}
+
+/* GLUE EXPORTS */
 
 let ready;
 
-function register() {
-  __registerErrorClasses(errors);
-}
-
 function isPlainObject(value) {
   return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** Where the .wasm is when the caller does not say: next to this file, when the runtime says where that is. */
+function defaultInput() {
+  let url;
+  try {
+    url = new URL(`./${WASM}`, import.meta.url);
+  } catch (cause) {
+    throw new Error(
+      `${ENTRY}: init() cannot locate ${WASM} in this runtime (import.meta.url is ${JSON.stringify(import.meta.url)}). ` +
+        `Pass it: init(fetch(urlOfTheWasm)), init(bytes), or init(wasmModule) with \`import wasmModule from '${ENTRY}/${WASM}'\` where your bundler imports .wasm as a WebAssembly.Module (Cloudflare Workers: import '${ENTRY}' plainly, its workerd entry needs no init)`,
+      { cause },
+    );
+  }
+  return url;
 }
 
 /**
@@ -27,10 +48,12 @@ function isPlainObject(value) {
  */
 export function init(input) {
   if (ready === undefined) {
-    const arg = isPlainObject(input) && 'module_or_path' in input
-      ? input
-      : { module_or_path: input ?? new URL('./daily_dialin_bg.wasm', import.meta.url) };
-    ready = glueInit(arg).then(register);
+    ready = (async () => {
+      const arg = isPlainObject(input) && 'module_or_path' in input ? input : { module_or_path: input ?? defaultInput() };
+      await initGlue(arg);
+      glue.__registerErrorClasses(errors);
+      bind();
+    })();
     ready.catch(() => {
       ready = undefined;
     });
@@ -40,6 +63,7 @@ export function init(input) {
 
 /** Loads the WebAssembly module synchronously from its bytes or a compiled WebAssembly.Module. */
 export function initSync(module) {
-  glueInitSync(isPlainObject(module) && 'module' in module ? module : { module });
-  register();
+  glue.initSync(isPlainObject(module) && 'module' in module ? module : { module });
+  glue.__registerErrorClasses(errors);
+  bind();
 }

@@ -1,21 +1,26 @@
-// Assembles pkg/ from wasm-bindgen's three outputs and pkg-template/ (called by scripts/build-pkg).
-// Usage: node scripts/assemble-pkg.mjs <bindgen-dir> <template-dir> <out-dir> <Cargo.toml>
+// Assembles the two npm packages from wasm-bindgen's output (one `--target web` glue per module,
+// see scripts/build-pkg) and the packages' own files:
+//   pkg/           daily-dialin           from pkg-template/
+//   emulator/pkg/  daily-dialin-emulator  from emulator/pkg-template/
+// Usage: node scripts/assemble-pkg.mjs <bindgen-dir>
 //
-// Every text edit of generated glue asserts how often its pattern occurs, so a wasm-bindgen
-// upgrade that changes the glue fails the build instead of shipping a half-patched file.
-import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { transformSync } from 'esbuild';
-import { esmToCjs } from './esm-to-cjs.mjs';
+// The glue is shipped as wasm-bindgen wrote it (only its comments are stripped). Each package's
+// package.json is written literally in its template, `exports` and `files` included; this script
+// checks it against what was produced (every file listed exists, every produced file is listed,
+// the versions equal Cargo.toml's) instead of generating it.
+import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, transformSync } from 'esbuild';
 
-const [bindgen, template, out, cargoToml] = process.argv.slice(2);
-if (!cargoToml) {
-  console.error('usage: node scripts/assemble-pkg.mjs <bindgen-dir> <template-dir> <out-dir> <Cargo.toml>');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [bindgen] = process.argv.slice(2);
+if (!bindgen) {
+  console.error('usage: node scripts/assemble-pkg.mjs <bindgen-dir>');
   process.exit(2);
 }
 
 const read = (...p) => readFileSync(join(...p), 'utf8');
-const write = (name, text) => writeFileSync(join(out, name), text);
 
 function replaceExactly(text, from, to, times, what) {
   const found = text.split(from).length - 1;
@@ -25,174 +30,170 @@ function replaceExactly(text, from, to, times, what) {
   return text.split(from).join(to);
 }
 
-// What a browser downloads (web.js, web-glue.js, errors.js) ships without comments: esbuild
-// reprints the code (readable, not minified) and the docs stay in the .d.ts files, where editors
-// show them. Comments were ~27% of those files gzipped (1.9 KiB for daily-dialin/core). A leading
-// `@ts-self-types` pragma is kept.
-function shipped(code) {
-  const pragma = code.match(/^\/\* @ts-self-types="[^"]+" \*\/\n/)?.[0] ?? '';
-  return pragma + transformSync(code, { format: 'esm', legalComments: 'none', charset: 'utf8' }).code;
-}
+// What a browser downloads (web.js, glue.js, errors.js) ships without comments: esbuild reprints
+// the code (readable, not minified) and the docs stay in the .d.ts files, where editors show them.
+// Comments were ~27% of those files gzipped (1.9 KiB for daily-dialin/core).
+const shipped = (code) => transformSync(code, { format: 'esm', legalComments: 'none', charset: 'utf8' }).code;
 
 // wasm-bindgen declares `[Symbol.dispose]()` on exported classes, which needs TypeScript's
 // esnext.disposable lib; drop the declaration (the method still exists at run time) so consumers
 // compile with any lib setting.
 const noDispose = (dts) => dts.replace(/\n\s*\[Symbol\.dispose\]\(\): void;/g, '');
 
+/** The names a module exports, read by esbuild without running it. */
+async function exportsOf(file) {
+  const result = await build({ entryPoints: [file], bundle: false, write: false, metafile: true, format: 'esm', outdir: '/tmp', logLevel: 'silent' });
+  return Object.values(result.metafile.outputs)[0].exports;
+}
+
 /**
- * One wasm module's entries, in `sub` ('' for the package root, or 'core/', 'webhook/'):
- * web.js over web-glue.js (browser/bundler, async init) and node.mjs / node.cjs (glue + footer,
- * synchronous), with their declarations. `base` is wasm-bindgen's output name (daily_dialin,
- * daily_dialin_core, ...); its glue is read from `<bindgen>/<base>/<target>/`.
- * Returns the files written, relative to `out`.
+ * CommonJS from an ESM entry, as lightningcss builds its CommonJS files: esbuild bundles the entry
+ * and the glue into one file; `import.meta.url` becomes the file's own URL; the error classes stay
+ * a separate module (`errors.cjs`, shared by every CommonJS entry, so that they are one set of
+ * classes).
  */
-function assembleModule(sub, base) {
+async function toCommonJs(entry, errorsCjs) {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'silent',
+    define: { 'import.meta.url': '__importMetaUrl' },
+    banner: { js: "'use strict';\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [
+      {
+        name: 'errors-cjs',
+        setup(b) {
+          b.onResolve({ filter: /\/errors\.js$/ }, () => ({ path: errorsCjs, external: true }));
+        },
+      },
+    ],
+  });
+  return result.outputFiles[0].text;
+}
+
+// The glue's TypeScript declarations end with its init functions (`InitInput` onwards); the
+// synchronously initialised entries declare their own no-op init instead.
+function declarationsWithoutInit(dts, what) {
+  const at = dts.indexOf('\nexport type InitInput');
+  if (at < 0 || dts.indexOf('\nexport type InitInput', at + 1) >= 0) throw new Error(`assemble-pkg: ${what}: expected one InitInput declaration`);
+  return dts.slice(0, at + 1);
+}
+
+/** Writes one module of daily-dialin (`sub`: '' for the package root, 'core/', 'webhook/'). */
+async function assembleModule(template, out, sub, base) {
+  const dir = join(out, sub);
+  mkdirSync(dir, { recursive: true });
   const up = sub ? '../' : './';
-  const glueDir = (target) => join(bindgen, base, target);
-  const wasmFile = `${base}_bg.wasm`;
-  const what = (w) => `${sub || './'} ${w}`;
-  const rel = (text, from, to, times, w) => (from === to ? text : replaceExactly(text, from, to, times, what(w)));
-  const written = [];
-  const put = (name, text) => {
-    mkdirSync(join(out, sub), { recursive: true });
-    writeFileSync(join(out, sub, name), text);
-    written.push(sub + name);
+  const wasm = `${base}_bg.wasm`;
+  const entry = sub ? `daily-dialin/${sub.slice(0, -1)}` : 'daily-dialin';
+  const what = (f) => `${sub || './'}${f}`;
+  // The templates are written for the package root; a subpath module names its own .wasm and
+  // entry and finds errors.js one folder up.
+  const adapt = (text, f, { errors = 0, wasmNames = 0, entries = 0 } = {}) => {
+    let t = text;
+    if (up !== './') t = replaceExactly(t, "'./errors.js'", `'${up}errors.js'`, errors, what(f));
+    if (base !== 'daily_dialin') t = replaceExactly(t, 'daily_dialin_bg.wasm', wasm, wasmNames, what(f));
+    if (entries) t = replaceExactly(t, "const ENTRY = 'daily-dialin';", `const ENTRY = '${entry}';`, entries, what(f));
+    return t;
   };
-  const selfTypes = (text, dts, w) =>
-    replaceExactly(text, `/* @ts-self-types="./${base}.d.ts" */`, `/* @ts-self-types="./${dts}" */`, 1, what(w));
+  const put = (f, text) => writeFileSync(join(dir, f), text);
 
-  // --- browser / bundler: web.js (template) over web-glue.js (patched --target web glue) ---
-  let web = selfTypes(read(glueDir('web'), `${base}.js`), 'web-glue.d.ts', 'web glue');
-  // Before init the glue's \`wasm\` is undefined and any call fails with an obscure TypeError. Make
-  // it a sentinel whose every property access throws a clear Error, and keep init's
-  // "already initialised?" checks working against the sentinel.
-  const entryName = sub ? `daily-dialin/${sub.slice(0, -1)}` : 'daily-dialin';
-  web = replaceExactly(
-    web,
-    'let wasmModule, wasmInstance, wasm;',
-    `const __notInitialised = new Proxy({}, {
-    get() {
-        throw new Error('${entryName}: call await init() before using any other export of the browser/bundler entry (the Node entry needs no init)');
-    },
-});
-let wasmModule, wasmInstance, wasm = __notInitialised;`,
-    1,
-    'web glue',
-  );
-  web = replaceExactly(web, 'if (wasm !== undefined) return wasm;', 'if (wasm !== __notInitialised) return wasm;', 2, 'web glue');
-  put('web-glue.js', shipped(web));
-  put('web-glue.d.ts', noDispose(read(glueDir('web'), `${base}.d.ts`)));
-  let webJs = read(template, 'web.js');
-  webJs = rel(webJs, "'./errors.js'", `'${up}errors.js'`, 2, 'web.js');
-  webJs = rel(webJs, 'daily_dialin_bg.wasm', wasmFile, 2, 'web.js');
-  put('web.js', shipped(webJs));
-  let webDts = read(template, 'web.d.ts');
-  webDts = rel(webDts, "'./errors.js'", `'${up}errors.js'`, 1, 'web.d.ts');
-  webDts = rel(webDts, 'daily_dialin_bg.wasm', wasmFile, 1, 'web.d.ts');
-  put('web.d.ts', webDts);
+  const glueJs = join(bindgen, base, `${base}.js`);
+  put('glue.js', shipped(read(glueJs)));
+  const glueDts = noDispose(read(bindgen, base, `${base}.d.ts`));
+  put('glue.d.ts', glueDts);
+  copyFileSync(join(bindgen, base, wasm), join(dir, wasm));
 
-  // --- Node: glue + footer, one file per module system ---
-  const footerDts = read(template, 'node-footer.d.ts');
-  const systems = [
-    // [wasm-bindgen target, file extension, errors module, its uses in the footer]
-    ['experimental-nodejs-module', 'mjs', 'errors.js', 2],
-    ['nodejs', 'cjs', 'errors.cjs', 1],
-  ];
-  for (const [target, ext, errors, uses] of systems) {
-    const dts = `node.d.${ext.replace('js', 'ts')}`;
-    const footer = `node-footer.${ext}`;
-    put(
-      `node.${ext}`,
-      selfTypes(read(glueDir(target), `${base}.js`), dts, `node ${ext} glue`) +
-        rel(read(template, footer), `'./${errors}'`, `'${up}${errors}'`, uses, footer),
-    );
-    put(
-      dts,
-      noDispose(read(glueDir(target), `${base}.d.ts`)) +
-        replaceExactly(footerDts, './ERRORS_MODULE', `${up}${errors}`, 1, what('node-footer.d.ts')),
-    );
-  }
-  // The three glues share one .wasm, which scripts/build-pkg has optimised into <bindgen>/<base>/.
-  copyFileSync(join(bindgen, base, wasmFile), join(out, sub, wasmFile));
-  written.push(sub + wasmFile);
-  return written;
+  // Browser / bundler entry: every glue export, bound by init() (see the template's header).
+  const names = (await exportsOf(glueJs)).filter((n) => n !== 'default' && n !== 'initSync');
+  const bindings = [
+    `export let ${names.map((n) => `${n} = notReady`).join(', ')};`,
+    '',
+    'function bind() {',
+    `  ({ ${names.join(', ')} } = glue);`,
+    '}',
+  ].join('\n');
+  let web = adapt(read(template, 'web.js'), 'web.js', { errors: 2, wasmNames: 2, entries: 1 });
+  web = replaceExactly(web, '/* GLUE EXPORTS */', bindings, 1, what('web.js'));
+  put('web.js', shipped(web));
+  put('web.d.ts', adapt(read(template, 'web.d.ts'), 'web.d.ts', { errors: 1, wasmNames: 1 }));
+
+  // Node (ESM, and CommonJS bundled from it) and Workers: load the same glue synchronously.
+  put('node.mjs', adapt(read(template, 'node.mjs'), 'node.mjs', { errors: 2, wasmNames: 1 }));
+  put('workerd.js', adapt(read(template, 'workerd.js'), 'workerd.js', { errors: 2, wasmNames: 1 }));
+  put('node.d.mts', adapt(read(template, 'node.d.mts'), 'node.d.mts', { errors: 1 }));
+  put('node.cjs', await toCommonJs(join(dir, 'node.mjs'), `${up}errors.cjs`));
+  // CommonJS declarations cannot re-export the glue's (an ES module's): they repeat them.
+  const nodeDmts = read(template, 'node.d.mts');
+  const tail = replaceExactly(nodeDmts.slice(nodeDmts.indexOf("export * from './errors.js';")), "'./errors.js'", `'${up}errors.cjs'`, 1, what('node.d.cts'));
+  put('node.d.cts', declarationsWithoutInit(glueDts, what('glue.d.ts')) + '\n' + tail);
 }
 
-/** The exports-map entry of a module's folder. */
-const conditions = (sub) => ({
-  node: {
-    import: { types: `./${sub}node.d.mts`, default: `./${sub}node.mjs` },
-    require: { types: `./${sub}node.d.cts`, default: `./${sub}node.cjs` },
-  },
-  default: { types: `./${sub}web.d.ts`, default: `./${sub}web.js` },
-});
-
-// The modules: the package root (validation, request building and the client), then the
-// optional subpath modules, each present when scripts/build-pkg built it.
-const MODULES = [
-  { sub: '', base: 'daily_dialin', key: '.' },
-  { sub: 'core/', base: 'daily_dialin_core', key: './core' },
-  { sub: 'webhook/', base: 'daily_dialin_webhook', key: './webhook' },
-];
-const moduleFiles = [];
-const moduleExports = {};
-for (const m of MODULES) {
-  if (m.sub && !existsSync(join(bindgen, m.base))) continue;
-  moduleFiles.push(...assembleModule(m.sub, m.base));
-  moduleExports[m.key] = conditions(m.sub);
-  moduleExports[`./${m.sub}${m.base}_bg.wasm`] = `./${m.sub}${m.base}_bg.wasm`;
+/** Every file under `dir`, relative to it. */
+function filesUnder(dir, at = dir) {
+  return readdirSync(at).flatMap((f) => (statSync(join(at, f)).isDirectory() ? filesUnder(dir, join(at, f)) : [relative(dir, join(at, f))]));
 }
 
-// --- error classes: one ESM source, a generated CommonJS copy ---
-const errorsJs = read(template, 'errors.js');
-write('errors.js', shipped(errorsJs));
-write('errors.cjs', esmToCjs(errorsJs, 'errors.js'));
-const errorsDts = read(template, 'errors.d.ts');
-write('errors.d.ts', errorsDts);
-write('errors.d.cts', replaceExactly(errorsDts, "from './node.mjs'", "from './node.cjs'", 1, 'errors.d.ts'));
-
-if (existsSync(join(template, 'README.md'))) copyFileSync(join(template, 'README.md'), join(out, 'README.md'));
-
-// --- package.json: version from Cargo.toml; optional Node-only ./emulator subpath ---
-const pkg = JSON.parse(read(template, 'package.json'));
-const version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(cargoToml, 'utf8'))?.[1];
-if (!version) throw new Error('assemble-pkg: no version in Cargo.toml');
-pkg.version = version;
-// The modules' files and exports come first, in MODULES order; the template's own exports
-// (./package.json) stay last.
-pkg.files = [...moduleFiles, ...pkg.files];
-const templateExports = pkg.exports ?? {};
-const subpaths = Object.fromEntries(Object.entries(moduleExports).filter(([k]) => !k.endsWith('.wasm')));
-const wasmPaths = Object.fromEntries(Object.entries(moduleExports).filter(([k]) => k.endsWith('.wasm')));
-pkg.exports = { ...subpaths, ...wasmPaths, ...templateExports };
-if (existsSync(join(template, 'emulator.mjs'))) {
-  const entry = { default: './emulator.mjs' };
-  copyFileSync(join(template, 'emulator.mjs'), join(out, 'emulator.mjs'));
-  pkg.files.push('emulator.mjs');
-  if (existsSync(join(template, 'emulator.d.mts'))) {
-    copyFileSync(join(template, 'emulator.d.mts'), join(out, 'emulator.d.mts'));
-    pkg.files.push('emulator.d.mts');
-    Object.assign(entry, { types: './emulator.d.mts', default: './emulator.mjs' });
+/** The package.json of `template`, checked against what was written into `out`. */
+function checkPackage(template, out, cargoToml) {
+  const pkg = JSON.parse(read(template, 'package.json'));
+  const version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(cargoToml, 'utf8'))?.[1];
+  if (pkg.version !== version) throw new Error(`assemble-pkg: ${template}/package.json version ${pkg.version} is not ${cargoToml}'s ${version}`);
+  const listed = new Set(pkg.files);
+  const walk = (v) => (typeof v === 'string' ? [v] : Object.values(v).flatMap(walk));
+  const targets = [...walk(pkg.exports), ...Object.values(pkg.bin ?? {}), pkg.main, pkg.module, pkg.types]
+    .filter((t) => t !== undefined)
+    .map((t) => t.replace(/^\.\//, ''))
+    .filter((t) => t !== 'package.json');
+  for (const f of [...listed, ...targets]) {
+    if (!existsSync(join(out, f))) throw new Error(`assemble-pkg: ${template}/package.json names ${f}, which was not produced`);
   }
-  // The Node-only emulator module (built with the `emulator` feature) and the CLI.
-  mkdirSync(join(out, 'emulator'), { recursive: true });
-  for (const f of ['daily_dialin_emulator.js', 'daily_dialin_emulator_bg.wasm']) {
-    copyFileSync(join(bindgen, 'emulator', f), join(out, 'emulator', f));
-    pkg.files.push(`emulator/${f}`);
+  for (const f of targets) {
+    if (!listed.has(f)) throw new Error(`assemble-pkg: ${f} is exported but not in "files"`);
   }
-  copyFileSync(join(template, 'emulator-cli.mjs'), join(out, 'emulator-cli.mjs'));
-  pkg.files.push('emulator-cli.mjs');
-  pkg.bin = { 'daily-dialin-emulator': './emulator-cli.mjs' };
-  const emulator = { node: { types: entry.types, default: entry.default } };
-  if (!entry.types) delete emulator.node.types;
-  pkg.exports = { ...subpaths, './emulator': emulator, ...wasmPaths, ...templateExports };
+  for (const f of filesUnder(out)) {
+    if (f !== 'package.json' && !listed.has(f)) throw new Error(`assemble-pkg: ${f} was produced but is not in ${template}/package.json "files"`);
+  }
+  writeFileSync(join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+  return pkg;
 }
-write('package.json', JSON.stringify(pkg, null, 2) + '\n');
 
-// --- every file listed and every export target must exist ---
-const targets = new Set(pkg.files);
-const walk = (v) => (typeof v === 'string' ? [v] : Object.values(v).flatMap(walk));
-for (const t of walk(pkg.exports)) targets.add(t.replace(/^\.\//, ''));
-for (const f of targets) {
-  if (!existsSync(join(out, f))) throw new Error(`assemble-pkg: package.json names ${f}, which was not produced`);
+// --- daily-dialin ---
+{
+  const template = join(ROOT, 'pkg-template');
+  const out = join(ROOT, 'pkg');
+  mkdirSync(out, { recursive: true });
+  await assembleModule(template, out, '', 'daily_dialin');
+  await assembleModule(template, out, 'core/', 'daily_dialin_core');
+  await assembleModule(template, out, 'webhook/', 'daily_dialin_webhook');
+  const errorsJs = read(template, 'errors.js');
+  writeFileSync(join(out, 'errors.js'), shipped(errorsJs));
+  writeFileSync(join(out, 'errors.cjs'), transformSync(errorsJs, { format: 'cjs', platform: 'node', target: 'node20', charset: 'utf8' }).code);
+  const errorsDts = read(template, 'errors.d.ts');
+  writeFileSync(join(out, 'errors.d.ts'), errorsDts);
+  writeFileSync(join(out, 'errors.d.cts'), replaceExactly(errorsDts, "from './node.mjs'", "from './node.cjs'", 1, 'errors.d.ts'));
+  copyFileSync(join(template, 'README.md'), join(out, 'README.md'));
+  checkPackage(template, out, join(ROOT, 'Cargo.toml'));
+}
+
+// --- daily-dialin-emulator ---
+{
+  const template = join(ROOT, 'emulator', 'pkg-template');
+  const out = join(ROOT, 'emulator', 'pkg');
+  const base = 'daily_dialin_emulator';
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'glue.js'), read(bindgen, base, `${base}.js`));
+  copyFileSync(join(bindgen, base, `${base}_bg.wasm`), join(out, `${base}_bg.wasm`));
+  for (const f of ['emulator.mjs', 'emulator.d.mts', 'emulator-cli.mjs', 'README.md']) copyFileSync(join(template, f), join(out, f));
+  const pkg = checkPackage(template, out, join(ROOT, 'emulator', 'Cargo.toml'));
+  const library = /^version\s*=\s*"([^"]+)"/m.exec(read(ROOT, 'Cargo.toml'))?.[1];
+  if (pkg.dependencies?.['daily-dialin'] !== library) {
+    throw new Error(`assemble-pkg: daily-dialin-emulator must depend on daily-dialin ${library} exactly (the library built beside it)`);
+  }
 }

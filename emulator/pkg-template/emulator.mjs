@@ -1,4 +1,4 @@
-// daily-dialin/emulator: a local emulator of Daily's /v1/domain-dialin-config API (Node 20+).
+// daily-dialin-emulator: a local emulator of Daily's /v1/domain-dialin-config API (Node 20+).
 //
 // The state and every rule live in Rust (the same validation code as the client); this file is the
 // HTTP shell: it reads requests, obeys the core's delay / drop directives, persists state, and
@@ -9,14 +9,18 @@ import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import * as errors from './errors.js';
+import * as errors from 'daily-dialin/errors';
 import {
+  initSync,
   EmulatorCore,
   __registerErrorClasses,
   addressRefusal,
   deliveryUrlRefusal,
-} from './emulator/daily_dialin_emulator.js';
+} from './glue.js';
 
+// The emulator's wasm module (wasm-bindgen --target web glue, loaded synchronously as the
+// daily-dialin Node entries do). Its errors are daily-dialin's classes, so `instanceof` agrees.
+initSync({ module: fs.readFileSync(new URL('./daily_dialin_emulator_bg.wasm', import.meta.url)) });
 __registerErrorClasses(errors);
 const { DailyDialinError } = errors;
 

@@ -1,0 +1,17 @@
+// daily-dialin: Node ESM entry (also Deno and Bun). Loads the module synchronously when imported:
+// no init needed. node.cjs is this file bundled to CommonJS by esbuild (scripts/assemble-pkg.mjs).
+import { readFileSync } from 'node:fs';
+import { initSync as initGlue, __registerErrorClasses } from './glue.js';
+import * as errors from './errors.js';
+
+initGlue({ module: readFileSync(new URL('./daily_dialin_bg.wasm', import.meta.url)) });
+__registerErrorClasses(errors);
+
+export * from './glue.js';
+export * from './errors.js';
+
+/** Does nothing: this entry loads the module when imported. Lets isomorphic code `await init()`. */
+export async function init(_input) {}
+
+/** Does nothing: this entry loads the module when imported. */
+export function initSync(_module) {}
