@@ -8,6 +8,7 @@ import { setupConnection, setMode } from './connection.js';
 import { setupCreate } from './create.js';
 import { setupConfigs } from './configs.js';
 import { setupCalls } from './calls.js';
+import { errorBox } from './feedback.js';
 import { state } from './state.js';
 
 async function start() {
@@ -28,5 +29,5 @@ async function start() {
 start().catch((e) => {
   const boot = $('boot');
   boot.className = 'feedback';
-  boot.replaceChildren(el('div', { class: 'error-box', role: 'alert' }, el('p', { class: 'error-title', text: 'The page could not start.' }), el('p', { text: String(e?.message ?? e) })));
+  boot.replaceChildren(errorBox('The page could not start.', el('p', { text: String(e?.message ?? e) })));
 });

@@ -3,7 +3,7 @@
 // demo receiver verified the signature.
 import { $, el, detail, admin } from './dom.js';
 import { titleOf } from './fields.js';
-import { busy } from './feedback.js';
+import { busy, errorBox } from './feedback.js';
 import { receiverUrl } from './state.js';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -23,7 +23,7 @@ export async function simulateCall(config) {
     });
     renderCall(config, call, hook);
   } catch (e) {
-    feedback.replaceChildren(el('div', { class: 'error-box', role: 'alert' }, el('p', { class: 'error-title', text: 'The call could not be simulated.' }), el('p', { text: e.message })));
+    feedback.replaceChildren(errorBox('The call could not be simulated.', el('p', { text: e.message })));
   }
 }
 
@@ -47,7 +47,7 @@ async function checkCallAgain(config, call) {
     const now = await busy($('calls'), feedback, 'Checking the call…', () => followCall(call, 0));
     renderCall(config, now.call, now.hook);
   } catch (e) {
-    feedback.replaceChildren(el('div', { class: 'error-box', role: 'alert' }, el('p', { class: 'error-title', text: 'The call could not be checked.' }), el('p', { text: e.message })));
+    feedback.replaceChildren(errorBox('The call could not be checked.', el('p', { text: e.message })));
   }
 }
 

@@ -88,11 +88,14 @@ export function explain(error, action) {
   return { title: `The ${action} failed.`, details: [String(error?.message ?? error)], issues: [] };
 }
 
+/** An alert box: `title`, then `body` (paragraphs or a list). */
+export function errorBox(title, ...body) {
+  return el('div', { class: 'error-box', role: 'alert' }, el('p', { class: 'error-title', text: title }), ...body);
+}
+
 export function showError(target, error, action) {
   const e = explain(error, action);
-  target.replaceChildren(
-    el('div', { class: 'error-box', role: 'alert' }, el('p', { class: 'error-title', text: e.title }), e.details.length ? el('ul', {}, e.details.map((d) => el('li', { text: d }))) : null),
-  );
+  target.replaceChildren(errorBox(e.title, e.details.length ? el('ul', {}, e.details.map((d) => el('li', { text: d }))) : null));
   return e;
 }
 
