@@ -27,6 +27,11 @@ export function validateCreateForm() {
   renderPreview(body, errors);
 }
 
+/**
+ * The request body for the preview, pretty-printed, with the `hmac` secret as `***`. The package
+ * redacts `hmac` only inside `toCurl`'s whole command, and exports nothing that redacts a body
+ * alone (see pkg/web.d.ts), so the page does it here; a create body has `hmac` at its top level only.
+ */
 function redactBody(body) {
   if (!body) return body;
   try {
