@@ -28,7 +28,8 @@ export const DEFAULT_PORT = 5173;
 export const DEFAULT_UPSTREAM = 'https://api.daily.co/v1';
 /** Where the demo receiver routes verified calls (the emulator does not check SIP URIs). */
 const DEMO_SIP_DOMAIN = 'demo-room.sip.localhost';
-const PAGE_FILES = new Set(['index.html', 'app.js', 'style.css']);
+/** The page: app.js is its entry module, and imports the others (one a panel, and their helpers). */
+const PAGE_FILES = new Set(['index.html', 'style.css', 'app.js', 'state.js', 'dom.js', 'fields.js', 'feedback.js', 'connection.js', 'create.js', 'configs.js', 'calls.js']);
 const MAX_BODY = 1024 * 1024;
 const MAX_WEBHOOKS = 200;
 

@@ -1,11 +1,12 @@
 // The admin page (www/) end to end in headless Chromium, served by its dev server (in-process,
-// 127.0.0.1, port 0) from the installed package: live validation, create (pinless and PIN), list,
-// edit, paging and filters, a simulated call with a verified webhook, delete, API errors forced
-// through the emulator's faults, busy states, and a 375 px wide screen. Then the proxy mode against
-// a second emulator that accepts only one key. Screenshots go to tests/artifacts/www/.
+// 127.0.0.1, port 0) from the installed package: the connection panel, live validation, the request
+// preview, create (pinless and PIN), list, edit, paging and filters, a simulated call with a verified
+// webhook, delete, API errors forced through the emulator's faults, the emulator tools (queue, clear,
+// reset), busy states, and a 375 px wide screen; a page that cannot start. Then the proxy mode
+// against a second emulator that accepts only one key. Screenshots go to tests/artifacts/www/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dd, installedDir } from './installed.mjs';
 import { ROOT, launchChromium } from './helpers.mjs';
@@ -56,6 +57,12 @@ test('emulator mode: validate, create, list, edit, page, simulate a call, errors
     const create = page.locator('#create-button');
     const phone = page.locator('#create-phone-number');
 
+    // Connection: the emulator is chosen; without DAILY_API_KEY the proxy is off and says how to turn it on.
+    assert.equal(await page.textContent('#connection-status'), `Connected to the local emulator at ${dev.origin}/v1.`);
+    assert.equal(await page.locator('#mode-proxy').isDisabled(), true);
+    assert.match(await page.textContent('#mode-proxy-hint'), /^Off: start the demo with DAILY_API_KEY set/);
+    assert.equal(await page.textContent('#receiver-url'), `${dev.origin}/demo/room-creation`);
+
     // Initial state: the demo receiver prefilled, only a warning (http://), the button enabled.
     await assert.doesNotReject(page.waitForSelector('#create-room-creation-api-msg li.warning'));
     assert.equal(await page.inputValue('#create-room-creation-api'), `${dev.origin}/demo/room-creation`);
@@ -94,7 +101,12 @@ test('emulator mode: validate, create, list, edit, page, simulate a call, errors
     assert.match(curl, /-X 'POST' '.*\/v1\/domain-dialin-config'/);
     assert.match(curl, /"phone_number":"\+12095551234"/);
     assert.ok(!curl.includes(secret), 'the hmac is redacted in the preview');
-    assert.ok(!(await page.textContent('#preview-request')).includes(secret));
+    const preview = await page.textContent('#preview-request');
+    assert.ok(!preview.includes(secret));
+    assert.match(preview, /POST/);
+    assert.match(preview, /Authorization: Bearer \*\*\*/);
+    assert.match(preview, /"hmac": "\*\*\*"/);
+    assert.match(preview, /"name_prefix": "sales"/);
 
     // Create the pinless config.
     await create.click();
@@ -198,6 +210,26 @@ test('emulator mode: validate, create, list, edit, page, simulate a call, errors
     assert.equal(await page.locator('#config-list li.config').count(), 1);
     assert.equal(dev.emulator.exportState().configs.length, 1);
 
+    // Emulator tools: a failure queued from the page is explained; Clear failures empties the queue.
+    await page.click('#emulator-tools summary');
+    await page.selectOption('#fault-kind', '401');
+    await page.getByRole('button', { name: 'Queue the failure' }).click();
+    await page.locator('#tools-feedback .ok', { hasText: 'Queued' }).waitFor();
+    assert.deepEqual((await dev.emulator.faults()).map((f) => f.status), [401]);
+    await page.click('#refresh-button');
+    await page.locator('#list-feedback [role=alert]', { hasText: 'did not accept the API key (401)' }).waitFor();
+    assert.match(await page.textContent('#list-feedback'), /Use Clear failures in the emulator tools/);
+    await page.selectOption('#fault-kind', '500');
+    await page.getByRole('button', { name: 'Queue the failure' }).click();
+    await page.locator('#tools-feedback .ok', { hasText: 'Queued' }).waitFor();
+    assert.deepEqual((await dev.emulator.faults()).map((f) => [f.status, f.remaining]), [[500, 3]]);
+    await page.click('#clear-faults');
+    await page.locator('#tools-feedback .ok', { hasText: 'No failures are queued now.' }).waitFor();
+    assert.deepEqual(await dev.emulator.faults(), []);
+    await page.click('#refresh-button');
+    await page.waitForSelector('#configs:not([aria-busy])');
+    assert.equal(await page.locator('#list-feedback [role=alert]').count(), 0, 'the list loads again');
+
     // Paging and filters over more configs (made with the Node client of the same package).
     const node = new m.DailyDialinClient({ apiKey: 'k', baseUrl: dev.emulator.url, allowPrivateUrls: true });
     for (let i = 0; i < 6; i++) await node.create({ type: 'pin_dialin', phone_number: `+1415555010${i}` });
@@ -262,10 +294,35 @@ test('emulator mode: validate, create, list, edit, page, simulate a call, errors
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 375px screen`);
     await shot(page, 'narrow.png');
 
+    // Reset the emulator from its tools: every config is gone, and the list says so.
+    await page.click('#reset-emulator');
+    await page.locator('#tools-feedback .ok', { hasText: 'The emulator is empty again.' }).waitFor();
+    await page.locator('#list-summary', { hasText: 'No configs yet' }).waitFor();
+    assert.equal(dev.emulator.exportState().configs.length, 0);
+
     // The page makes Daily API calls only through the package: its one fetch is the admin helper.
-    const app = readFileSync(join(ROOT, 'www', 'app.js'), 'utf8');
-    assert.equal(app.match(/\bfetch\(/g).length, 1);
+    const modules = readdirSync(join(ROOT, 'www')).filter((f) => f.endsWith('.js'));
+    const fetches = modules.flatMap((f) => (readFileSync(join(ROOT, 'www', f), 'utf8').match(/\bfetch\(/g) ?? []).map(() => f));
+    assert.deepEqual(fetches, ['dom.js']);
     assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    await dev.close();
+  }
+});
+
+test('a page that cannot start says why', async () => {
+  const dev = await startDevServer({ port: 0, pkgDir: installedDir() });
+  const page = await browser.newPage();
+  page.setDefaultTimeout(120_000);
+  try {
+    await page.route('**/demo/info', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"info":"stopped"}' }));
+    await page.goto(dev.url);
+    const alert = page.locator('#boot [role=alert]');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /The page could not start\.GET \/demo\/info failed with 503: stopped/);
+    assert.equal(await page.locator('#create').isVisible(), false);
+    assert.equal(await page.getAttribute('body', 'data-ready'), null);
   } finally {
     await page.close();
     await dev.close();
@@ -285,6 +342,7 @@ test('proxy mode: the dev server adds the key; the page never sees it', async ()
     const node = new m.DailyDialinClient({ apiKey: KEY, baseUrl: upstream.url });
     await node.create({ type: 'pin_dialin', phone_number: '+12095550100', name_prefix: 'existing' });
 
+    assert.ok((await page.textContent('#mode-proxy-hint')).startsWith(`Requests go to ${upstream.url}. The dev server adds your API key`));
     await page.getByLabel("My Daily domain, through the dev server's proxy").check();
     await page.locator('#connection-status', { hasText: upstream.url }).waitFor();
     await card(page, 'existing').waitFor();

@@ -5,6 +5,7 @@ import { test, describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dd, installedDir } from './installed.mjs';
 import { ROOT } from './helpers.mjs';
@@ -90,8 +91,11 @@ test('bad arguments are refused with the usage', async () => {
 });
 
 test('only the page, its assets and the package are served', async () => {
+  // Every module of the page (app.js imports the others), so that none is missing from the server's list.
+  const modules = readdirSync(join(ROOT, 'www')).filter((f) => f.endsWith('.js'));
+  assert.ok(modules.includes('app.js') && modules.includes('state.js'), modules.join(' '));
   for (const [path, type] of [
-    ['/app.js', /^text\/javascript/],
+    ...modules.map((f) => [`/${f}`, /^text\/javascript/]),
     ['/style.css', /^text\/css/],
     ['/pkg/web.js', /^text\/javascript/],
     ['/pkg/package.json', /^application\/json/],
