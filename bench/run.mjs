@@ -58,7 +58,7 @@ async function sizeSection() {
   };
   const dir = installedDir();
   const file = (...names) => sumSizes(names.map((n) => sizes(readFileSync(join(dir, n)))));
-  const browserFiles = ['web.js', 'web-glue.js', 'errors.js', 'daily_dialin_bg.wasm'];
+  const browserFiles = ['web.js', 'glue.js', 'errors.js', 'daily_dialin_bg.wasm'];
   const perFile = Object.fromEntries(browserFiles.map((f) => [f, file(f)]));
   const shipped = sumSizes(Object.values(perFile));
   const tarball = readdirSync(CONSUMER).find((f) => f.endsWith('.tgz'));
@@ -70,7 +70,7 @@ async function sizeSection() {
     },
   });
   // daily-dialin/core: validation and request building only (the 40 KB budget's module).
-  const coreFiles = ['core/web.js', 'core/web-glue.js', 'errors.js', 'core/daily_dialin_core_bg.wasm'];
+  const coreFiles = ['core/web.js', 'core/glue.js', 'errors.js', 'core/daily_dialin_core_bg.wasm'];
   const corePerFile = Object.fromEntries(coreFiles.map((f) => [f, file(f)]));
   const coreShipped = sumSizes(Object.values(corePerFile));
   const coreJs = await bundle({
@@ -80,7 +80,7 @@ async function sizeSection() {
     },
   });
   const rows = [
-    { name: 'daily-dialin/core, as shipped (web.js + web-glue.js + errors.js + .wasm)', ...coreShipped },
+    { name: 'daily-dialin/core, as shipped (web.js + glue.js + errors.js + .wasm)', ...coreShipped },
     ...coreFiles.map((f) => ({ name: `  ${f}`, ...corePerFile[f] })),
     { name: 'daily-dialin/core, bundled by esbuild (minified JS + .wasm)', ...sumSizes([sizes(coreJs), corePerFile['core/daily_dialin_core_bg.wasm']]) },
     { name: 'daily-dialin (with the client), as shipped', ...shipped },
@@ -90,7 +90,7 @@ async function sizeSection() {
   for (const n of PEERS) rows.push({ name: `${n} schema, bundled by esbuild`, ...sizes(await bundle({ entryPoints: [join(BENCH, 'peers', `${n}.mjs`)] })) });
   rows.push({ name: '  (of which the shared regexes, bench/peers/rules.mjs)', ...sizes(await bundle({ entryPoints: [join(BENCH, 'peers', 'rules.mjs')] })) });
   const nodeOnly = [
-    { name: 'Node only: emulator (emulator.mjs + emulator/*.js + emulator/*.wasm)', ...file('emulator.mjs', 'emulator/daily_dialin_emulator.js', 'emulator/daily_dialin_emulator_bg.wasm') },
+    { name: 'Node only: daily-dialin-emulator (emulator.mjs + glue.js + .wasm)', ...file('../emulator/pkg/emulator.mjs', '../emulator/pkg/glue.js', '../emulator/pkg/daily_dialin_emulator_bg.wasm') },
     { name: 'Node only: ESM entry node.mjs + errors.js (+ the same .wasm)', ...file('node.mjs', 'errors.js') },
   ];
   const pack = { file: tarball, bytes: statSync(join(CONSUMER, tarball)).size, note: 'npm pack output (.tgz, gzip)' };

@@ -32,8 +32,7 @@ function defaultInput() {
     url = new URL(`./${WASM}`, import.meta.url);
   } catch (cause) {
     throw new Error(
-      `${ENTRY}: init() cannot locate ${WASM} in this runtime (import.meta.url is ${JSON.stringify(import.meta.url)}). ` +
-        `Pass it: init(fetch(urlOfTheWasm)), init(bytes), or init(wasmModule) with \`import wasmModule from '${ENTRY}/${WASM}'\` where your bundler imports .wasm as a WebAssembly.Module (Cloudflare Workers: import '${ENTRY}' plainly, its workerd entry needs no init)`,
+      `${ENTRY}: init() cannot find ${WASM} here (import.meta.url is ${import.meta.url}): pass it, as init(fetch(url)), init(bytes) or init(module)`,
       { cause },
     );
   }

@@ -111,7 +111,9 @@ async function assembleModule(template, out, sub, base) {
   copyFileSync(join(bindgen, base, wasm), join(dir, wasm));
 
   // Browser / bundler entry: every glue export, bound by init() (see the template's header).
-  const names = (await exportsOf(glueJs)).filter((n) => n !== 'default' && n !== 'initSync');
+  // Not the internal `__` exports (error-class registration, the memory probe of the leak tests):
+  // the Node entries keep them for the tests; a browser page has no use for them.
+  const names = (await exportsOf(glueJs)).filter((n) => n !== 'default' && n !== 'initSync' && !n.startsWith('__'));
   const bindings = [
     `export let ${names.map((n) => `${n} = notReady`).join(', ')};`,
     '',

@@ -21,9 +21,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 
 const WWW = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(WWW, '..');
+const DEFAULT_PKG = path.join(ROOT, '.tmp', 'demo', 'node_modules', 'daily-dialin');
 export const DEFAULT_PORT = 5173;
 export const DEFAULT_UPSTREAM = 'https://api.daily.co/v1';
 /** Where the demo receiver routes verified calls (the emulator does not check SIP URIs). */
@@ -109,24 +111,32 @@ function parseArgs(argv) {
 
 /**
  * Starts the dev server. Options: `port` (default 5173; 0 picks a free one), `upstream` and
- * `apiKey` (proxy mode; without a key there is no proxy), `pkgDir` (the built package, default
- * pkg/), `dataFile` (keep the emulator's configs across restarts), `holdTimeoutMs`.
+ * `apiKey` (proxy mode; without a key there is no proxy), `pkgDir` (the installed daily-dialin
+ * package, with daily-dialin-emulator installed beside it; default .tmp/demo/node_modules/daily-dialin,
+ * where scripts/demo installs the packed tarballs), `dataFile` (keep the emulator's configs across restarts), `holdTimeoutMs`.
  * Resolves to `{ url, port, emulator, webhooks(), close() }`.
  */
 export async function startDevServer(options = {}) {
   const {
     port = DEFAULT_PORT,
     apiKey,
-    pkgDir = path.join(ROOT, 'pkg'),
+    pkgDir = DEFAULT_PKG,
     dataFile,
     holdTimeoutMs = 60000,
   } = options;
   const upstream = apiKey ? String(options.upstream ?? DEFAULT_UPSTREAM).replace(/\/+$/, '') : undefined;
   if (upstream && !/^https?:\/\/[^/]+/.test(upstream)) throw new Error('upstream must be an http(s) URL such as https://api.daily.co/v1');
-  if (!fileUnder(pkgDir, 'web.js') || !fileUnder(pkgDir, 'emulator.mjs')) {
-    throw new Error(`${pkgDir} has no built package (web.js, emulator.mjs): run scripts/build-pkg`);
+  if (!fileUnder(pkgDir, 'web.js')) {
+    throw new Error(`${pkgDir} is not an installed daily-dialin package (no web.js): run scripts/demo, which builds and installs it`);
   }
-  const { startEmulator } = await import(pathToFileURL(path.join(pkgDir, 'emulator.mjs')).href);
+  // The emulator is the daily-dialin-emulator package installed beside daily-dialin.
+  let emulatorEntry;
+  try {
+    emulatorEntry = createRequire(path.join(pkgDir, 'package.json')).resolve('daily-dialin-emulator');
+  } catch {
+    throw new Error(`no daily-dialin-emulator package is installed beside ${pkgDir}: run scripts/demo, which builds and installs both`);
+  }
+  const { startEmulator } = await import(pathToFileURL(emulatorEntry).href);
   const { verifyPinlessWebhook } = await import(pathToFileURL(path.join(pkgDir, 'webhook', 'node.mjs')).href);
 
   const emulator = await startEmulator({ host: '127.0.0.1', port: 0, holdTimeoutMs, dataFile });
@@ -367,7 +377,8 @@ const HELP = `usage: node www/server.mjs [--port N] [--upstream URL] [--pkg DIR]
   --port N        port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
   --upstream URL  Daily API base for the proxy (default $DAILY_API_BASE or ${DEFAULT_UPSTREAM});
                   the proxy is on only when DAILY_API_KEY is set in the environment
-  --pkg DIR       the built package to serve and run (default pkg/)
+  --pkg DIR       the installed daily-dialin package to serve, with daily-dialin-emulator installed
+                  beside it (default .tmp/demo/node_modules/daily-dialin, as scripts/demo installs)
   --data FILE     keep the emulator's configs in FILE across restarts`;
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,4 +1,4 @@
-// Types of daily-dialin/emulator (Node 20+ only).
+// Types of daily-dialin-emulator (Node 20+ only).
 
 export interface EmulatorOptions {
   /** Address to bind (default 127.0.0.1). */

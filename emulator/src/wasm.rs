@@ -3,9 +3,9 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::{EmuRequest, Emulator, EmulatorOptions, Random};
 use daily_dialin::wasm::errors::make_error;
 use daily_dialin::wasm::random::fill_random;
-use crate::{EmuRequest, Emulator, EmulatorOptions, Random};
 
 /// `crypto.getRandomValues`. It exists in every supported runtime (Node 20+); if it ever fails,
 /// the bytes are zeros (ids stay unique, see `unique_uuid`) and `handle` throws instead of

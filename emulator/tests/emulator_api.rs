@@ -6,9 +6,9 @@ mod common;
 
 use base64::Engine;
 use common::*;
-use daily_dialin_emulator::{EmulatorOptions, RateLimit, DELETE_STATUS};
 use daily_dialin::request::{self, Built, Refused, RequestOptions};
 use daily_dialin::retry;
+use daily_dialin_emulator::{EmulatorOptions, RateLimit, DELETE_STATUS};
 use serde_json::json;
 
 fn decoded_len(b64: &str) -> usize {

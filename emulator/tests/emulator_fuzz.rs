@@ -1,11 +1,11 @@
 //! Fuzzing the emulator: random sequences of requests never panic, every error answer is JSON
 //! with an `error` string (except a fault's own body), and the state always round-trips.
 
+use daily_dialin::validate::{CREATE_FIELDS, LIST_PARAMS};
 use daily_dialin_emulator::{
     EmuRequest, Emulator, EmulatorOptions, RateLimit, SeededRandom, CALL_FIELDS, FAULT_FIELDS,
     FAULT_HEADER,
 };
-use daily_dialin::validate::{CREATE_FIELDS, LIST_PARAMS};
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -6,11 +6,11 @@ mod common;
 
 use base64::Engine;
 use common::*;
+use daily_dialin::webhook::{self, Verified, VerifyInput};
 use daily_dialin_emulator::{
     is_mutating, Effect, Emulator, EmulatorOptions, DEFAULT_CALL_DOMAIN, FAULT_HEADER,
     TEST_PING_BODY,
 };
-use daily_dialin::webhook::{self, Verified, VerifyInput};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;

@@ -51,7 +51,7 @@ pub fn fill_random(out: &mut [u8]) -> Result<(), JsValue> {
         get_random_values(&buf).map_err(|cause| {
             make_error(
                 "DailyDialinError",
-                "crypto.getRandomValues failed in this runtime (see cause); in Cloudflare Workers, call this inside a request handler, not at global scope",
+                "crypto.getRandomValues failed (see cause); in Cloudflare Workers, call this inside a request handler",
                 &[("cause", cause)],
             )
         })?;

@@ -1,4 +1,4 @@
-// Who may talk to the emulator (daily-dialin/emulator, from the packed package), over real HTTP on
+// Who may talk to the emulator (daily-dialin-emulator, from the packed package), over real HTTP on
 // 127.0.0.1: the admin routes need the admin token (or an API key), a foreign Host (DNS
 // rebinding) or Origin is refused, a CORS-simple POST body is refused, only accepted origins are
 // echoed in Access-Control-Allow-Origin, and a body over the cap gets a readable 413.

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, readdirSync, mkdirSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { dd, installedDir, CONSUMER } from './installed.mjs';
+import { dd, installedEmulatorDir, CONSUMER } from './installed.mjs';
 import { tempDir } from './helpers.mjs';
 import { KEY, CFG, client, idsOnDisk, pinState } from './emulator-helpers.mjs';
 
@@ -19,7 +19,7 @@ let tmp;
 
 before(async () => {
   m = await dd();
-  CLI = join(installedDir(), 'emulator-cli.mjs');
+  CLI = join(installedEmulatorDir(), 'emulator-cli.mjs');
   BIN = join(CONSUMER, 'node_modules', '.bin', 'daily-dialin-emulator');
   tmp = tempDir('emulator-cli');
 });

@@ -1,4 +1,4 @@
-// The emulator (daily-dialin/emulator, from the packed package) over real HTTP on 127.0.0.1: every
+// The emulator (daily-dialin-emulator, from the packed package) over real HTTP on 127.0.0.1: every
 // /v1 route with its success shape and error bodies, validation by the package's own rules, list
 // paging and filters, auth, rate limit, faults, CORS, reset, body size, state export and import.
 import { test, before, after, beforeEach } from 'node:test';
@@ -635,7 +635,7 @@ test('emulator.d.mts: tsc --strict (nodenext) accepts real use and rejects wrong
     writeFileSync(join(tmp.dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
     writeFileSync(
       join(tmp.dir, 'use.mts'),
-      `import { startEmulator, type RunningEmulator, type CallRecord, type Fault, type EmulatorOptions, type QueuedFault } from 'daily-dialin/emulator';
+      `import { startEmulator, type RunningEmulator, type CallRecord, type Fault, type EmulatorOptions, type QueuedFault } from 'daily-dialin-emulator';
 const opts: EmulatorOptions = { port: 0, apiKeys: ['k'], rateLimit: { maxRequests: 3, windowMs: 1000 }, retryAfter: true, holdTimeoutMs: 5, dataFile: 'x.json' };
 const off: EmulatorOptions = { rateLimit: null, allowPrivateUrls: false, maxBodyBytes: 10, webhookTimeoutMs: 100 };
 // @ts-expect-error apiKeys is an array

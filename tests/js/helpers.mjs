@@ -11,12 +11,12 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PKG = join(ROOT, 'pkg');
 export const BIN = join(ROOT, 'node_modules', '.bin');
 
-/** The package's exports map keys, in order: the entries, the emulator, the .wasm files, package.json. */
+/** The package's exports map keys, in order: the entries, the error classes, the .wasm files, package.json. */
 export const EXPORT_KEYS = [
   '.',
   './core',
   './webhook',
-  './emulator',
+  './errors',
   './daily_dialin_bg.wasm',
   './core/daily_dialin_core_bg.wasm',
   './webhook/daily_dialin_webhook_bg.wasm',
@@ -35,10 +35,10 @@ export function tempDir(prefix) {
   return { dir, cleanup };
 }
 
-/** `npm pack` of pkg/ into `dest`; returns the tarball path and npm's file list. */
-export function pack(dest) {
-  if (!existsSync(join(PKG, 'package.json'))) throw new Error('pkg/ is missing: run scripts/build-pkg');
-  const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dest], PKG));
+/** `npm pack` of pkg/ (or another built package folder) into `dest`; returns the tarball path and npm's file list. */
+export function pack(dest, from = PKG) {
+  if (!existsSync(join(from, 'package.json'))) throw new Error(`${from} is missing: run scripts/build-pkg`);
+  const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dest], from));
   return { tarball: join(dest, info.filename), files: info.files.map((f) => f.path).sort() };
 }
 

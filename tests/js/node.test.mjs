@@ -129,18 +129,10 @@ before(() => {
 
 after(() => tmp?.cleanup());
 
-test('the tarball holds the entries of each module (root, core/, webhook/), the Node-only emulator, and nothing else', () => {
+test('the tarball holds the entries of each module (root, core/, webhook/) and the error classes, nothing else', () => {
   const entries = (sub, wasm) =>
-    ['node.cjs', 'node.d.cts', 'node.d.mts', 'node.mjs', 'web-glue.d.ts', 'web-glue.js', 'web.d.ts', 'web.js', wasm].map((f) => sub + f);
-  const emulator = [
-    'emulator-cli.mjs',
-    'emulator.d.mts',
-    'emulator.mjs',
-    'emulator/daily_dialin_emulator.js',
-    'emulator/daily_dialin_emulator_bg.wasm',
-  ];
+    ['glue.d.ts', 'glue.js', 'node.cjs', 'node.d.cts', 'node.d.mts', 'node.mjs', 'web.d.ts', 'web.js', 'workerd.js', wasm].map((f) => sub + f);
   assert.deepEqual(files, [
-    ...emulator,
     ...entries('', 'daily_dialin_bg.wasm'),
     ...entries('core/', 'daily_dialin_core_bg.wasm'),
     ...entries('webhook/', 'daily_dialin_webhook_bg.wasm'),
@@ -153,6 +145,16 @@ test('the tarball holds the entries of each module (root, core/, webhook/), the 
   ].sort());
 });
 
+test('the emulator is its own package, daily-dialin-emulator, depending on this exact daily-dialin', () => {
+  const emu = pack(tmp.dir, join(ROOT, 'emulator', 'pkg'));
+  assert.deepEqual(emu.files, ['README.md', 'daily_dialin_emulator_bg.wasm', 'emulator-cli.mjs', 'emulator.d.mts', 'emulator.mjs', 'glue.js', 'package.json']);
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'emulator', 'pkg', 'package.json'), 'utf8'));
+  const lib = JSON.parse(readFileSync(join(ROOT, 'pkg', 'package.json'), 'utf8'));
+  assert.equal(pkg.name, 'daily-dialin-emulator');
+  assert.deepEqual(pkg.dependencies, { 'daily-dialin': lib.version });
+  assert.deepEqual(pkg.bin, { 'daily-dialin-emulator': './emulator-cli.mjs' });
+});
+
 test('package.json: exports with types first, sideEffects, engines', () => {
   const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', 'daily-dialin', 'package.json'), 'utf8'));
   assert.equal(pkg.name, 'daily-dialin');
@@ -162,13 +164,18 @@ test('package.json: exports with types first, sideEffects, engines', () => {
   assert.deepEqual(Object.keys(pkg.exports), EXPORT_KEYS);
   for (const key of ['.', './core', './webhook']) {
     const entry = pkg.exports[key];
-    assert.deepEqual(Object.keys(entry), ['node', 'default'], key);
-    for (const leaf of [entry.node.import, entry.node.require, entry.default]) {
+    assert.deepEqual(Object.keys(entry), ['workerd', 'node', 'default'], key);
+    for (const leaf of [entry.workerd, entry.node.import, entry.node.require, entry.default]) {
       assert.equal(Object.keys(leaf)[0], 'types', JSON.stringify(leaf));
     }
   }
   assert.equal(pkg.exports['./core'].default.default, './core/web.js');
   assert.equal(pkg.exports['./webhook'].node.require.default, './webhook/node.cjs');
+  assert.equal(pkg.exports['./core'].workerd.default, './core/workerd.js');
+  assert.deepEqual(pkg.exports['./errors'], {
+    import: { types: './errors.d.ts', default: './errors.js' },
+    require: { types: './errors.d.cts', default: './errors.cjs' },
+  });
   assert.equal(pkg.exports['./daily_dialin_bg.wasm'], './daily_dialin_bg.wasm');
   assert.equal(pkg.exports['./package.json'], './package.json');
 });
