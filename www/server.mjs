@@ -17,6 +17,7 @@
 // The API routes refuse requests whose Host is not this server (DNS rebinding) or whose Origin is
 // another site, so other pages open in the browser cannot use the key through the proxy.
 import http from 'node:http';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -337,19 +338,9 @@ export async function startDevServer(options = {}) {
       if (!e?.status) console.error('dev server:', e?.message ?? e);
     });
   });
-  const sockets = new Set();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
   try {
-    await new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening'); // rejects with the server's 'error' (a port in use, ...)
   } catch (e) {
     await emulator.close();
     throw e;
@@ -366,7 +357,7 @@ export async function startDevServer(options = {}) {
     webhooks: () => webhooks.map((w) => ({ ...w })),
     close: async () => {
       const done = new Promise((resolve) => server.close(resolve));
-      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
       await done;
       await emulator.close();
     },
