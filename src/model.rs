@@ -251,7 +251,7 @@ impl core::fmt::Debug for HttpRequest {
             .field("authorization", &"Bearer ***")
             .field(
                 "body",
-                &self.body.as_deref().map(crate::request::redact_body),
+                &self.body.as_deref().map(crate::redact::redact_body),
             )
             .finish()
     }
