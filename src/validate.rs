@@ -148,16 +148,18 @@ fn wrong_type(path: &str, expected: &str, v: &Value) -> Issue {
 /// Levenshtein distance, bounded for short field names.
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
+    // One row of the table at a time: `prev` is the row above, `left` the cell just written.
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        let mut left = i + 1;
+        let mut cur = vec![left];
+        for ((cb, diag), up) in b.iter().zip(&prev).zip(prev.iter().skip(1)) {
+            left = (diag + usize::from(ca != *cb)).min(up + 1).min(left + 1);
+            cur.push(left);
         }
         prev = cur;
     }
-    prev[b.len()]
+    prev.last().copied().unwrap_or_default()
 }
 
 /// `phoneNumber` -> `phone_number`, `Room-Creation-API` -> `room_creation_api`.
@@ -692,4 +694,40 @@ pub fn validate_list_query(query: &Value) -> Vec<Issue> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The textbook Levenshtein table, indexed, against `distance`'s row-by-row form.
+    fn table_distance(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let sub = d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = sub.min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    #[test]
+    fn distance_is_levenshtein() {
+        let words = ["", "a", "hmac", "HMAC", "mesage", "message", "phoneNumber", "phone_number", "é☎x"];
+        for a in words {
+            for b in words {
+                assert_eq!(distance(a, b), table_distance(a, b), "{a:?} {b:?}");
+            }
+        }
+        assert_eq!(distance("mesage", "message"), 1);
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
 }
