@@ -1,4 +1,6 @@
-//! URL checks for `room_creation_api` and `hold_music_url` (rules R6-R8) and for base URLs.
+//! URL checks for `room_creation_api` and `hold_music_url` (docs/daily-api.md#rule-url-absolute,
+//! docs/daily-api.md#rule-url-public, docs/daily-api.md#rule-hold-music-mp3, and the host rules of
+//! docs/daily-api.md#hosts) and for base URLs (docs/daily-api.md#rule-base-url).
 //!
 //! A URL is judged by the host that the WHATWG URL parser (`new URL()` in browsers and Node, so what
 //! a user's code and Daily connect to) finds in it, not by its text:

@@ -1,4 +1,5 @@
-//! Validation of untyped JSON input against daily-api.md Part A (rules R1-R12 and A3).
+//! Validation of untyped JSON input against the rules of
+//! docs/daily-api.md#rules-the-code-implements (bodies, list queries and ids).
 //!
 //! Every validator reports all issues at once; none of them panics on any input.
 
@@ -240,7 +241,8 @@ fn check_string<'v>(path: &str, v: &'v Value, out: &mut Vec<Issue>) -> Option<&'
     }
 }
 
-/// Rule R10: a text that is not empty or blank and has no control characters.
+/// A text that is not empty or blank and has no control characters
+/// (docs/daily-api.md#rule-text-fields).
 fn check_text(path: &str, v: &Value, out: &mut Vec<Issue>) {
     let Some(s) = check_string(path, v, out) else {
         return;
@@ -265,7 +267,7 @@ fn check_text(path: &str, v: &Value, out: &mut Vec<Issue>) {
     }
 }
 
-/// Rule R3.
+/// `phone_number` is strict E.164 (docs/daily-api.md#rule-phone-e164).
 fn check_phone(path: &str, v: &Value, out: &mut Vec<Issue>) {
     let Some(s) = check_string(path, v, out) else {
         return;
@@ -279,7 +281,8 @@ fn check_phone(path: &str, v: &Value, out: &mut Vec<Issue>) {
     }
 }
 
-/// Rules R6, R7 and (for hold music) R8.
+/// docs/daily-api.md#rule-url-absolute, docs/daily-api.md#rule-url-public and, when `mp3`
+/// (hold music), docs/daily-api.md#rule-hold-music-mp3.
 fn check_url(path: &str, v: &Value, opts: &Options, mp3: bool, out: &mut Vec<Issue>) {
     let Some(s) = check_string(path, v, out) else {
         return;
@@ -325,7 +328,7 @@ fn check_url(path: &str, v: &Value, opts: &Options, mp3: bool, out: &mut Vec<Iss
     }
 }
 
-/// Rule R9 (never echoes the secret).
+/// docs/daily-api.md#rule-hmac-base64 (never echoes the secret).
 fn check_hmac(path: &str, v: &Value, out: &mut Vec<Issue>) {
     let Some(s) = check_string(path, v, out) else {
         return;
@@ -404,7 +407,7 @@ fn check_field(key: &str, v: &Value, opts: &Options, out: &mut Vec<Issue>) {
     }
 }
 
-/// Rule R4: fields that the other type owns.
+/// Fields that the other type owns (docs/daily-api.md#rule-fields-by-type).
 fn check_applicability(m: &Map<String, Value>, t: DialinType, out: &mut Vec<Issue>) {
     let (foreign, owner): (&[&str], DialinType) = match t {
         DialinType::PinDialin => (&PINLESS_ONLY, DialinType::PinlessDialin),
@@ -458,7 +461,8 @@ fn root_object<'v>(body: &'v Value, out: &mut Vec<Issue>) -> Option<&'v Map<Stri
     }
 }
 
-/// Validates a create body (rules R1-R12). Returns every issue, errors and warnings.
+/// Validates a create body (docs/daily-api.md#create-and-update-bodies). Returns every issue,
+/// errors and warnings.
 pub fn validate_create(body: &Value, opts: &Options) -> Vec<Issue> {
     let mut out = Vec::new();
     let Some(m) = root_object(body, &mut out) else {
@@ -502,7 +506,9 @@ pub fn validate_create(body: &Value, opts: &Options) -> Vec<Issue> {
     out
 }
 
-/// Validates an update (PUT) body (A3). `dialin_type` is the stored config's type, when known.
+/// Validates an update (PUT) body (docs/daily-api.md#rule-update-type-immutable,
+/// docs/daily-api.md#rule-update-not-empty, docs/daily-api.md#rule-update-applicability).
+/// `dialin_type` is the stored config's type, when known.
 pub fn validate_update(
     body: &Value,
     dialin_type: Option<DialinType>,
@@ -538,7 +544,8 @@ pub fn validate_update(
     out
 }
 
-/// Checks a config id (A3): non-empty, and no `/`, `?`, `#` or whitespace.
+/// Checks a config id (docs/daily-api.md#rule-config-id): non-empty, and no `/`, `?`, `#` or
+/// whitespace.
 pub fn check_id(path: &str, id: &str) -> Option<Issue> {
     if id.is_empty() {
         return Some(Issue::error(
@@ -611,7 +618,7 @@ fn is_dot_segment(id: &str) -> bool {
     false
 }
 
-/// Validates a list query (A3).
+/// Validates a list query (docs/daily-api.md#list-queries-and-ids).
 pub fn validate_list_query(query: &Value) -> Vec<Issue> {
     let mut out = Vec::new();
     let m = match query {

@@ -1,5 +1,6 @@
-//! Pinless webhook (`room_creation_api`) signing and verification. See daily-api.md Part A5 and
-//! section 6.3.
+//! Pinless webhook (`room_creation_api`) signing and verification:
+//! docs/daily-api.md#the-pinless-webhook (docs/daily-api.md#signature,
+//! docs/daily-api.md#verification).
 //!
 //! Daily POSTs `{To, From, callId, callDomain, sipHeaders?}` (or the one-off test body
 //! `{"Test":"test"}`) with two headers:

@@ -12,8 +12,8 @@ use serde_json::Value;
 use super::{WebhookError, WebhookErrorKind};
 
 /// The known fields of the body Daily POSTs to `room_creation_api` for an incoming call
-/// (daily-api.md 6.2), each typed. Unknown keys are not kept here (the JS adapter returns the whole
-/// body as `raw`).
+/// (docs/daily-api.md#what-daily-sends), each typed. Unknown keys are not kept here (the JS adapter
+/// returns the whole body as `raw`).
 ///
 /// `To`, `callId` and `callDomain` are always sent by Daily; when a verified body lacks one, or has
 /// another type there, the field is empty and a [`PayloadWarning`] says so. `From` is absent when
