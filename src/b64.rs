@@ -39,7 +39,10 @@ pub fn encode(bytes: &[u8]) -> String {
         let n = byte(0) << 16 | byte(1) << 8 | byte(2);
         for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             out.push(if i <= chunk.len() {
-                char::from(ALPHABET[(n >> shift & 63) as usize])
+                // The mask keeps the index in range (the `get` check is optimised out).
+                ALPHABET
+                    .get((n >> shift & 63) as usize)
+                    .map_or('=', |&c| char::from(c))
             } else {
                 '='
             });

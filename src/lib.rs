@@ -37,20 +37,54 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-pub mod api_error;
-pub mod b64;
-pub mod issue;
-pub mod model;
-pub mod phone;
-pub mod redact;
-pub mod request;
+/// Declares modules that the no_std `daily-dialin/core` module compiles, with the rules of that
+/// module as lints, so that `cargo clippy` finds a breach natively, before a wasm build or the size
+/// budget (`scripts/size --check`) does. The code must not panic on any input: no indexing or
+/// slicing that can fail, no `unwrap`, `expect`, `panic!`, `unreachable!`, `todo!` or
+/// `unimplemented!` (use `get`, iterators, `split_at_checked`, `?`). And no `format!`: it brings
+/// `core::fmt`; messages are written with `text::cat!` (clippy.toml lists `format!` as a
+/// disallowed macro). Tests are exempt: clippy.toml allows the panicking forms in tests, and each
+/// test module that slices strings or uses `format!` allows those.
+macro_rules! no_std_core {
+    ($($(#[$attr:meta])* $vis:vis mod $name:ident;)*) => {
+        $(
+            $(#[$attr])*
+            #[deny(
+                clippy::string_slice,
+                clippy::indexing_slicing,
+                clippy::unwrap_used,
+                clippy::expect_used,
+                clippy::panic,
+                clippy::disallowed_macros,
+                clippy::unreachable,
+                clippy::todo,
+                clippy::unimplemented
+            )]
+            $vis mod $name;
+        )*
+    };
+}
+
+no_std_core! {
+    pub mod api_error;
+    pub mod b64;
+    pub mod issue;
+    pub mod model;
+    pub mod phone;
+    pub mod redact;
+    pub mod request;
+    pub mod text;
+    pub mod ts;
+    pub mod urls;
+    pub mod validate;
+}
+
+// Modules that need std: never in `daily-dialin/core`.
 #[cfg(any(feature = "std", not(target_arch = "wasm32")))]
 pub mod retry;
-pub mod text;
-pub mod ts;
-pub mod urls;
-pub mod validate;
-#[cfg(target_arch = "wasm32")]
-pub mod wasm;
 #[cfg(any(feature = "std", not(target_arch = "wasm32")))]
 pub mod webhook;
+
+// The adapters: `wasm/mod.rs` declares the ones in `daily-dialin/core` with `no_std_core!` too.
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -1,5 +1,6 @@
-//! E.164 phone-number checks (rule R3): `+`, 7 to 15 digits, first digit 1-9, and an assigned ITU
-//! country calling code. No per-country metadata is shipped (see README: size and staleness).
+//! E.164 phone-number checks (docs/daily-api.md#rule-phone-e164): `+`, 7 to 15 digits, first digit
+//! 1-9, and an assigned ITU country calling code. No per-country metadata is shipped (see README:
+//! size and staleness).
 
 #[allow(unused_imports)]
 use crate::prelude::*;

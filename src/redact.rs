@@ -8,6 +8,8 @@
 //!
 //! Secrets of any length are redacted, even a one-character key: mangling a message is better than
 //! leaking a key. Secrets as long as Daily's keys and hmacs never match by chance.
+//!
+//! [`redact_body`] hides the `hmac` values of a request body we built, for previews and `Debug`.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -109,7 +111,259 @@ fn hex(digits: &[u8]) -> Option<u32> {
         .try_fold(0u32, |acc, &d| Some(acc * 16 + crate::text::hex_value(d)?))
 }
 
+/// The body with the value of every `hmac` key (at any depth, in any letter case: `HMAC`,
+/// `Hmac`, ...) replaced by `"***"`, for previews and logs; the rest of the text is kept as it
+/// is. A body that is not JSON is hidden whole (it might hold a secret in a form we cannot see).
+pub fn redact_body(body: &str) -> String {
+    let mut scan = json_scan::Scan::new(body);
+    if scan.document().is_err() {
+        return "<body hidden: not JSON>".to_string();
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    for &(start, end) in &scan.secrets {
+        out.push_str(body.get(at..start).unwrap_or_default());
+        out.push_str("\"***\"");
+        at = end;
+    }
+    out.push_str(body.get(at..).unwrap_or_default());
+    out
+}
+
+/// A small JSON checker (RFC 8259) that finds the spans of `hmac` values: `redact_body` needs
+/// only that, and a full parser would cost the browser module several kilobytes.
+mod json_scan {
+    #[allow(unused_imports)]
+    use crate::prelude::*;
+
+    /// Deepest nesting accepted; deeper input is treated as not JSON (as serde_json does at 128).
+    const MAX_DEPTH: usize = 128;
+
+    pub struct Scan<'a> {
+        text: &'a str,
+        s: &'a [u8],
+        i: usize,
+        /// Byte spans of the values to redact, in order.
+        pub secrets: Vec<(usize, usize)>,
+    }
+
+    pub struct NotJson;
+
+    impl<'a> Scan<'a> {
+        pub fn new(text: &'a str) -> Self {
+            Scan {
+                text,
+                s: text.as_bytes(),
+                i: 0,
+                secrets: Vec::new(),
+            }
+        }
+
+        pub fn document(&mut self) -> Result<(), NotJson> {
+            self.value(0)?;
+            self.ws();
+            if self.i == self.s.len() {
+                Ok(())
+            } else {
+                Err(NotJson)
+            }
+        }
+
+        fn peek(&self) -> Option<u8> {
+            self.s.get(self.i).copied()
+        }
+
+        fn ws(&mut self) {
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+                self.i += 1;
+            }
+        }
+
+        fn eat(&mut self, b: u8) -> Result<(), NotJson> {
+            if self.peek() == Some(b) {
+                self.i += 1;
+                Ok(())
+            } else {
+                Err(NotJson)
+            }
+        }
+
+        fn literal(&mut self, word: &[u8]) -> Result<(), NotJson> {
+            if self.s.get(self.i..).is_some_and(|rest| rest.starts_with(word)) {
+                self.i += word.len();
+                Ok(())
+            } else {
+                Err(NotJson)
+            }
+        }
+
+        fn value(&mut self, depth: usize) -> Result<(), NotJson> {
+            if depth > MAX_DEPTH {
+                return Err(NotJson);
+            }
+            self.ws();
+            match self.peek().ok_or(NotJson)? {
+                b'{' => self.object(depth),
+                b'[' => self.array(depth),
+                b'"' => self.string(None),
+                b't' => self.literal(b"true"),
+                b'f' => self.literal(b"false"),
+                b'n' => self.literal(b"null"),
+                _ => self.number(),
+            }
+        }
+
+        /// Moves past `open` and, when the container is empty, past `close` too; true if it was.
+        fn open(&mut self, open: u8, close: u8) -> Result<bool, NotJson> {
+            self.eat(open)?;
+            self.ws();
+            let empty = self.peek() == Some(close);
+            if empty {
+                self.i += 1;
+            }
+            Ok(empty)
+        }
+
+        /// After an item: moves past `,` (false: more items follow) or `close` (true: done).
+        fn item_end(&mut self, close: u8) -> Result<bool, NotJson> {
+            self.ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.i += 1;
+                    Ok(false)
+                }
+                Some(b) if b == close => {
+                    self.i += 1;
+                    Ok(true)
+                }
+                _ => Err(NotJson),
+            }
+        }
+
+        fn array(&mut self, depth: usize) -> Result<(), NotJson> {
+            if self.open(b'[', b']')? {
+                return Ok(());
+            }
+            loop {
+                self.value(depth + 1)?;
+                if self.item_end(b']')? {
+                    return Ok(());
+                }
+            }
+        }
+
+        fn object(&mut self, depth: usize) -> Result<(), NotJson> {
+            if self.open(b'{', b'}')? {
+                return Ok(());
+            }
+            loop {
+                self.ws();
+                let mut key = String::new();
+                self.string(Some(&mut key))?;
+                self.ws();
+                self.eat(b':')?;
+                self.ws();
+                let start = self.i;
+                self.value(depth + 1)?;
+                if key.eq_ignore_ascii_case("hmac") {
+                    self.secrets.push((start, self.i));
+                }
+                if self.item_end(b'}')? {
+                    return Ok(());
+                }
+            }
+        }
+
+        /// A string; its decoded text goes to `decoded` when given (object keys).
+        fn string(&mut self, mut decoded: Option<&mut String>) -> Result<(), NotJson> {
+            self.eat(b'"')?;
+            let mut run = self.i;
+            loop {
+                let b = self.peek().ok_or(NotJson)?;
+                match b {
+                    b'"' | b'\\' => {
+                        if let Some(d) = decoded.as_deref_mut() {
+                            // Runs between escapes are whole UTF-8 sequences of a &str.
+                            d.push_str(self.text.get(run..self.i).ok_or(NotJson)?);
+                        }
+                        self.i += 1;
+                        if b == b'"' {
+                            return Ok(());
+                        }
+                        let c = match self.peek().ok_or(NotJson)? {
+                            b'"' => '"',
+                            b'\\' => '\\',
+                            b'/' => '/',
+                            b'b' => '\u{8}',
+                            b'f' => '\u{c}',
+                            b'n' => '\n',
+                            b'r' => '\r',
+                            b't' => '\t',
+                            b'u' => {
+                                let hex = self.s.get(self.i + 1..self.i + 5).ok_or(NotJson)?;
+                                let mut n = 0u32;
+                                for h in hex {
+                                    n = n * 16 + crate::text::hex_value(*h).ok_or(NotJson)?;
+                                }
+                                self.i += 4;
+                                // A surrogate half decodes to U+FFFD: only keys are decoded, to
+                                // compare them with "hmac".
+                                char::from_u32(n).unwrap_or('\u{fffd}')
+                            }
+                            _ => return Err(NotJson),
+                        };
+                        if let Some(d) = decoded.as_deref_mut() {
+                            d.push(c);
+                        }
+                        self.i += 1;
+                        run = self.i;
+                    }
+                    0..=0x1f => return Err(NotJson),
+                    _ => self.i += 1,
+                }
+            }
+        }
+
+        fn digits(&mut self) -> Result<(), NotJson> {
+            let start = self.i;
+            while matches!(self.peek(), Some(b'0'..=b'9')) {
+                self.i += 1;
+            }
+            if self.i > start {
+                Ok(())
+            } else {
+                Err(NotJson)
+            }
+        }
+
+        fn number(&mut self) -> Result<(), NotJson> {
+            if self.peek() == Some(b'-') {
+                self.i += 1;
+            }
+            if self.peek() == Some(b'0') {
+                self.i += 1;
+            } else {
+                self.digits()?;
+            }
+            if self.peek() == Some(b'.') {
+                self.i += 1;
+                self.digits()?;
+            }
+            if let Some(b'e' | b'E') = self.peek() {
+                self.i += 1;
+                if let Some(b'+' | b'-') = self.peek() {
+                    self.i += 1;
+                }
+                self.digits()?;
+            }
+            Ok(())
+        }
+    }
+}
+
 #[cfg(test)]
+// Tests may format and slice: the no_std rules (`no_std_core!` in lib.rs) are for shipped code.
+#[allow(clippy::disallowed_macros, clippy::string_slice)]
 mod tests {
     use super::*;
 

@@ -1,4 +1,5 @@
-//! Retry policy (daily-api.md A4; anchors: stripe-node, octokit): pure decisions, no timers.
+//! Retry policy (docs/daily-api.md#send-retries; anchors: stripe-node, octokit): pure decisions, no
+//! timers.
 //!
 //! - backoff `0.5 s * 2^(n-1)`, capped at 5 s, with jitter in `[d/2, d]`;
 //! - `Retry-After` (seconds or HTTP date) honoured up to 60 s;

@@ -59,13 +59,18 @@ impl Piece for i64 {
 /// Appends `n` in decimal, with leading zeros up to `min_digits`.
 pub fn push_uint(out: &mut String, mut n: u64, min_digits: usize) {
     let mut buf = [b'0'; 20];
-    let mut at = buf.len();
-    while n > 0 || buf.len() - at < min_digits.clamp(1, 20) {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
+    let min_digits = min_digits.clamp(1, 20);
+    // Filled from the end; 20 places hold any u64.
+    let mut len = 0;
+    for slot in buf.iter_mut().rev() {
+        if n == 0 && len >= min_digits {
+            break;
+        }
+        *slot = b'0' + (n % 10) as u8;
         n /= 10;
+        len += 1;
     }
-    for &d in buf.get(at..).unwrap_or_default() {
+    for &d in buf.get(buf.len() - len..).unwrap_or_default() {
         out.push(char::from(d));
     }
 }
@@ -74,10 +79,16 @@ pub fn push_uint(out: &mut String, mut n: u64, min_digits: usize) {
 pub const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 pub const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// The hex digit of the low four bits of `nibble`, from `digits` ([`UPPER_HEX`] or
+/// [`LOWER_HEX`]). (The mask keeps the index in range, so the compiler drops the `get` check.)
+pub fn hex_digit(digits: &[u8; 16], nibble: u32) -> char {
+    char::from(digits.get((nibble & 15) as usize).copied().unwrap_or(b'0'))
+}
+
 /// Appends `b` as two hex digits from `digits` ([`UPPER_HEX`] or [`LOWER_HEX`]).
 pub fn push_hex(out: &mut String, digits: &[u8; 16], b: u8) {
-    out.push(char::from(digits[usize::from(b >> 4)]));
-    out.push(char::from(digits[usize::from(b & 15)]));
+    out.push(hex_digit(digits, u32::from(b >> 4)));
+    out.push(hex_digit(digits, u32::from(b)));
 }
 
 /// `n` in uppercase hex with at least four digits, as in `U+000A`.
@@ -85,7 +96,7 @@ pub fn hex4(n: u32) -> String {
     let digits = ((32 - n.leading_zeros() as usize).div_ceil(4)).max(4);
     (0..digits)
         .rev()
-        .map(|i| char::from(UPPER_HEX[(n >> (i * 4) & 15) as usize]))
+        .map(|i| hex_digit(UPPER_HEX, n >> (i * 4)))
         .collect()
 }
 
@@ -136,6 +147,8 @@ pub fn hex_value(b: u8) -> Option<u32> {
 }
 
 #[cfg(test)]
+// Tests may format and slice: the no_std rules (`no_std_core!` in lib.rs) are for shipped code.
+#[allow(clippy::disallowed_macros, clippy::string_slice)]
 mod tests {
     use super::*;
 
@@ -147,9 +160,14 @@ mod tests {
         for n in [0i64, -1, 42, i64::MIN, i64::MAX] {
             assert_eq!(cat!(n), format!("{n}"));
         }
-        let mut s = String::new();
-        push_uint(&mut s, 5, 6);
-        assert_eq!(s, "000005");
+        for n in [0u64, 5, 10, 123_456, u64::MAX] {
+            for min in [0, 1, 6, 20, 25] {
+                let mut s = String::new();
+                push_uint(&mut s, n, min);
+                let width = min.clamp(1, 20);
+                assert_eq!(s, format!("{n:0width$}"), "{n} {min}");
+            }
+        }
         for n in [0u32, 0xA, 0x7F, 0xFFFF, 0x1F600, 0x10FFFF, u32::MAX] {
             assert_eq!(hex4(n), format!("{n:04X}"));
         }

@@ -1,4 +1,5 @@
-//! Validation of untyped JSON input against daily-api.md Part A (rules R1-R12 and A3).
+//! Validation of untyped JSON input against the rules of
+//! docs/daily-api.md#rules-the-code-implements (bodies, list queries and ids).
 //!
 //! Every validator reports all issues at once; none of them panics on any input.
 
@@ -148,16 +149,18 @@ fn wrong_type(path: &str, expected: &str, v: &Value) -> Issue {
 /// Levenshtein distance, bounded for short field names.
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
+    // One row of the table at a time: `prev` is the row above, `left` the cell just written.
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        let mut left = i + 1;
+        let mut cur = vec![left];
+        for ((cb, diag), up) in b.iter().zip(&prev).zip(prev.iter().skip(1)) {
+            left = (diag + usize::from(ca != *cb)).min(up + 1).min(left + 1);
+            cur.push(left);
         }
         prev = cur;
     }
-    prev[b.len()]
+    prev.last().copied().unwrap_or_default()
 }
 
 /// `phoneNumber` -> `phone_number`, `Room-Creation-API` -> `room_creation_api`.
@@ -238,7 +241,8 @@ fn check_string<'v>(path: &str, v: &'v Value, out: &mut Vec<Issue>) -> Option<&'
     }
 }
 
-/// Rule R10: a text that is not empty or blank and has no control characters.
+/// A text that is not empty or blank and has no control characters
+/// (docs/daily-api.md#rule-text-fields).
 fn check_text(path: &str, v: &Value, out: &mut Vec<Issue>) {
     let Some(s) = check_string(path, v, out) else {
         return;
@@ -263,7 +267,7 @@ fn check_text(path: &str, v: &Value, out: &mut Vec<Issue>) {
     }
 }
 
-/// Rule R3.
+/// `phone_number` is strict E.164 (docs/daily-api.md#rule-phone-e164).
 fn check_phone(path: &str, v: &Value, out: &mut Vec<Issue>) {
     let Some(s) = check_string(path, v, out) else {
         return;
@@ -277,7 +281,8 @@ fn check_phone(path: &str, v: &Value, out: &mut Vec<Issue>) {
     }
 }
 
-/// Rules R6, R7 and (for hold music) R8.
+/// docs/daily-api.md#rule-url-absolute, docs/daily-api.md#rule-url-public and, when `mp3`
+/// (hold music), docs/daily-api.md#rule-hold-music-mp3.
 fn check_url(path: &str, v: &Value, opts: &Options, mp3: bool, out: &mut Vec<Issue>) {
     let Some(s) = check_string(path, v, out) else {
         return;
@@ -323,7 +328,7 @@ fn check_url(path: &str, v: &Value, opts: &Options, mp3: bool, out: &mut Vec<Iss
     }
 }
 
-/// Rule R9 (never echoes the secret).
+/// docs/daily-api.md#rule-hmac-base64 (never echoes the secret).
 fn check_hmac(path: &str, v: &Value, out: &mut Vec<Issue>) {
     let Some(s) = check_string(path, v, out) else {
         return;
@@ -402,7 +407,7 @@ fn check_field(key: &str, v: &Value, opts: &Options, out: &mut Vec<Issue>) {
     }
 }
 
-/// Rule R4: fields that the other type owns.
+/// Fields that the other type owns (docs/daily-api.md#rule-fields-by-type).
 fn check_applicability(m: &Map<String, Value>, t: DialinType, out: &mut Vec<Issue>) {
     let (foreign, owner): (&[&str], DialinType) = match t {
         DialinType::PinDialin => (&PINLESS_ONLY, DialinType::PinlessDialin),
@@ -456,7 +461,8 @@ fn root_object<'v>(body: &'v Value, out: &mut Vec<Issue>) -> Option<&'v Map<Stri
     }
 }
 
-/// Validates a create body (rules R1-R12). Returns every issue, errors and warnings.
+/// Validates a create body (docs/daily-api.md#create-and-update-bodies). Returns every issue,
+/// errors and warnings.
 pub fn validate_create(body: &Value, opts: &Options) -> Vec<Issue> {
     let mut out = Vec::new();
     let Some(m) = root_object(body, &mut out) else {
@@ -500,7 +506,9 @@ pub fn validate_create(body: &Value, opts: &Options) -> Vec<Issue> {
     out
 }
 
-/// Validates an update (PUT) body (A3). `dialin_type` is the stored config's type, when known.
+/// Validates an update (PUT) body (docs/daily-api.md#rule-update-type-immutable,
+/// docs/daily-api.md#rule-update-not-empty, docs/daily-api.md#rule-update-applicability).
+/// `dialin_type` is the stored config's type, when known.
 pub fn validate_update(
     body: &Value,
     dialin_type: Option<DialinType>,
@@ -536,7 +544,8 @@ pub fn validate_update(
     out
 }
 
-/// Checks a config id (A3): non-empty, and no `/`, `?`, `#` or whitespace.
+/// Checks a config id (docs/daily-api.md#rule-config-id): non-empty, and no `/`, `?`, `#` or
+/// whitespace.
 pub fn check_id(path: &str, id: &str) -> Option<Issue> {
     if id.is_empty() {
         return Some(Issue::error(
@@ -609,7 +618,7 @@ fn is_dot_segment(id: &str) -> bool {
     false
 }
 
-/// Validates a list query (A3).
+/// Validates a list query (docs/daily-api.md#list-queries-and-ids).
 pub fn validate_list_query(query: &Value) -> Vec<Issue> {
     let mut out = Vec::new();
     let m = match query {
@@ -692,4 +701,40 @@ pub fn validate_list_query(query: &Value) -> Vec<Issue> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The textbook Levenshtein table, indexed, against `distance`'s row-by-row form.
+    fn table_distance(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let sub = d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = sub.min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    #[test]
+    fn distance_is_levenshtein() {
+        let words = ["", "a", "hmac", "HMAC", "mesage", "message", "phoneNumber", "phone_number", "é☎x"];
+        for a in words {
+            for b in words {
+                assert_eq!(distance(a, b), table_distance(a, b), "{a:?} {b:?}");
+            }
+        }
+        assert_eq!(distance("mesage", "message"), 1);
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
 }

@@ -1,4 +1,4 @@
-//! Golden requests for the documented examples of daily-api.md Part B, byte for byte.
+//! Golden requests (docs/daily-api.md#send-request) for the documented examples, byte for byte.
 
 use daily_dialin::model::{DialinType, HttpRequest};
 use daily_dialin::request::{

@@ -1,5 +1,6 @@
-//! Every rule of daily-api.md Part A (R1-R12, A3): a passing and a failing case each, asserting
-//! the code, path and severity of each issue.
+//! Every rule of docs/daily-api.md#rules-the-code-implements for bodies, list queries and ids: a
+//! passing and a failing case each, asserting the code, path and severity of each issue. Each test
+//! names the rules it covers by anchor.
 
 use daily_dialin::issue::{Issue, Severity};
 use daily_dialin::model::DialinType;
@@ -60,16 +61,19 @@ fn w(path: &str, code: &'static str) -> (String, &'static str, Severity) {
     (path.to_string(), code, Severity::Warning)
 }
 
+/// docs/daily-api.md#rules-the-code-implements
 #[test]
 fn valid_bodies_have_no_issues() {
     assert_eq!(create(&pinless()), vec![]);
     assert_eq!(create(&pin()), vec![]);
-    // R2: pinless without a number is a SIP-interconnect-only config.
+    // Pinless without a number is a SIP-interconnect-only config
+    // (docs/daily-api.md#rule-pin-needs-phone).
     assert_eq!(create(&without(pinless(), "phone_number")), vec![]);
 }
 
+/// docs/daily-api.md#rule-type-required
 #[test]
-fn r1_type_required_and_enum() {
+fn type_is_required_and_one_of_two_values() {
     assert_eq!(
         summary(&create(&without(pin(), "type"))),
         vec![e("type", "required")]
@@ -87,8 +91,9 @@ fn r1_type_required_and_enum() {
     );
 }
 
+/// docs/daily-api.md#rule-pin-needs-phone
 #[test]
-fn r2_pin_requires_phone_number_pinless_does_not() {
+fn pin_requires_phone_number_pinless_does_not() {
     assert_eq!(
         summary(&create(&without(pin(), "phone_number"))),
         vec![e("phone_number", "required")]
@@ -96,8 +101,9 @@ fn r2_pin_requires_phone_number_pinless_does_not() {
     assert_eq!(create(&without(pinless(), "phone_number")), vec![]);
 }
 
+/// docs/daily-api.md#rule-phone-e164
 #[test]
-fn r3_phone_numbers_are_e164_with_suggestions() {
+fn phone_numbers_are_e164_with_suggestions() {
     for good in ["+12095551234", "+442079460958", "+4915123456789"] {
         assert_eq!(
             create(&with(pin(), "phone_number", json!(good))),
@@ -138,8 +144,9 @@ fn r3_phone_numbers_are_e164_with_suggestions() {
     }
 }
 
+/// docs/daily-api.md#rule-fields-by-type
 #[test]
-fn r4_fields_apply_to_one_type() {
+fn fields_of_the_other_type_are_refused() {
     let mut body = pin();
     for k in [
         "hmac",
@@ -165,16 +172,18 @@ fn r4_fields_apply_to_one_type() {
     assert!(issues[0].message.contains("pin_dialin"));
 }
 
+/// docs/daily-api.md#rule-pinless-needs-webhook
 #[test]
-fn r5_pinless_requires_room_creation_api() {
+fn pinless_requires_room_creation_api() {
     assert_eq!(
         summary(&create(&without(pinless(), "room_creation_api"))),
         vec![e("room_creation_api", "required")]
     );
 }
 
+/// docs/daily-api.md#rule-url-absolute
 #[test]
-fn r6_urls_are_absolute_http_with_a_host() {
+fn urls_are_absolute_http_with_a_host() {
     for (bad, path) in [
         ("example.com/dial", "room_creation_api"),
         ("ftp://example.com/a.mp3", "hold_music_url"),
@@ -204,8 +213,9 @@ fn r6_urls_are_absolute_http_with_a_host() {
     );
 }
 
+/// docs/daily-api.md#rule-url-public
 #[test]
-fn r7_private_hosts_need_an_opt_in() {
+fn private_hosts_need_an_opt_in() {
     for host in [
         "http://localhost:3000/dial",
         "https://127.0.0.1/dial",
@@ -236,8 +246,9 @@ fn r7_private_hosts_need_an_opt_in() {
     }
 }
 
+/// docs/daily-api.md#rule-hold-music-mp3
 #[test]
-fn r8_hold_music_should_be_mp3() {
+fn hold_music_should_be_mp3() {
     assert_eq!(
         summary(&create(&with(
             pinless(),
@@ -256,8 +267,9 @@ fn r8_hold_music_should_be_mp3() {
     );
 }
 
+/// docs/daily-api.md#rule-hmac-base64
 #[test]
-fn r9_hmac_is_base64_of_enough_bytes() {
+fn hmac_is_base64_of_enough_bytes() {
     let sixteen = "AAECAwQFBgcICQoLDA0ODw=="; // 16 bytes
     assert_eq!(
         summary(&create(&with(pinless(), "hmac", json!(sixteen)))),
@@ -283,8 +295,9 @@ fn r9_hmac_is_base64_of_enough_bytes() {
     }
 }
 
+/// docs/daily-api.md#rule-text-fields
 #[test]
-fn r10_texts_are_not_blank_and_have_no_control_chars() {
+fn texts_are_not_blank_and_have_no_control_chars() {
     assert_eq!(
         summary(&create(&with(pin(), "name_prefix", json!("  ")))),
         vec![e("name_prefix", "empty")]
@@ -315,8 +328,9 @@ fn r10_texts_are_not_blank_and_have_no_control_chars() {
     );
 }
 
+/// docs/daily-api.md#rule-unknown-fields
 #[test]
-fn r11_unknown_fields_with_suggestions() {
+fn unknown_fields_are_refused_with_suggestions() {
     let cases = [
         ("phoneNumber", "phone_number"),
         ("room_creation_url", "room_creation_api"),
@@ -348,8 +362,9 @@ fn r11_unknown_fields_with_suggestions() {
     assert_eq!(summary(&issues), vec![e("sip_uri", "unknown_field")]);
 }
 
+/// docs/daily-api.md#rule-json-types
 #[test]
-fn r12_wrong_json_types_are_reported_at_their_path() {
+fn wrong_json_types_are_reported_at_their_path() {
     assert_eq!(
         summary(&create(&json!([1, 2]))),
         vec![e("", "invalid_type")]
@@ -377,6 +392,7 @@ fn r12_wrong_json_types_are_reported_at_their_path() {
     );
 }
 
+/// docs/daily-api.md#rules-the-code-implements
 #[test]
 fn all_issues_are_reported_at_once() {
     let body = json!({
@@ -399,8 +415,11 @@ fn all_issues_are_reported_at_once() {
     );
 }
 
+/// docs/daily-api.md#rule-update-type-immutable
+/// docs/daily-api.md#rule-update-not-empty
+/// docs/daily-api.md#rule-update-applicability
 #[test]
-fn a3_update_rules() {
+fn updates_are_partial_non_empty_and_typeless() {
     let opts = Options::default();
     assert_eq!(
         validate_update(
@@ -451,8 +470,11 @@ fn a3_update_rules() {
     );
 }
 
+/// docs/daily-api.md#rule-list-limit
+/// docs/daily-api.md#rule-list-cursors
+/// docs/daily-api.md#rule-list-filters
 #[test]
-fn a3_list_query_rules() {
+fn list_queries_check_limit_cursors_and_filters() {
     assert_eq!(
         validate_list_query(
             &json!({"limit": 100, "type": "pin_dialin", "phone_number": "+12095551234"})
@@ -502,8 +524,9 @@ fn a3_list_query_rules() {
     );
 }
 
+/// docs/daily-api.md#rule-config-id
 #[test]
-fn a3_ids_are_checked() {
+fn ids_are_non_empty_and_safe_in_a_path() {
     use daily_dialin::validate::check_id;
     assert_eq!(check_id("id", "0cb313e1-211f-4be0-833d-8c7305b19902"), None);
     for ok in [

@@ -78,7 +78,8 @@ struct Inner {
     max_retries: u32,
     timeout_ms: f64,
     fetch: Option<Function>,
-    /// Types of configs this client has seen, so updates can check applicability (R4).
+    /// Types of configs this client has seen, so updates can check applicability
+    /// (docs/daily-api.md#rule-update-applicability).
     types: RefCell<HashMap<String, DialinType>>,
 }
 

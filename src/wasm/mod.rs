@@ -15,17 +15,21 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+// What `daily-dialin/core` compiles keeps its no_std rules as lints (`no_std_core!` in lib.rs).
+no_std_core! {
+    pub mod convert;
+    #[cfg(feature = "core")]
+    pub mod core;
+    pub mod errors;
+    #[cfg(any(feature = "core", feature = "client"))]
+    mod issues;
+    mod js;
+    pub mod options;
+    pub mod random;
+}
+
 #[cfg(feature = "client")]
 pub mod client;
-pub mod convert;
-#[cfg(feature = "core")]
-pub mod core;
-pub mod errors;
-#[cfg(any(feature = "core", feature = "client"))]
-mod issues;
-mod js;
-pub mod options;
-pub mod random;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 
