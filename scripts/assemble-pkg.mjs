@@ -129,12 +129,13 @@ async function assembleModule(template, out, sub, base) {
   // Node (ESM, and CommonJS bundled from it) and Workers: load the same glue synchronously.
   put('node.mjs', adapt(read(template, 'node.mjs'), 'node.mjs', { errors: 2, wasmNames: 1 }));
   put('workerd.js', adapt(read(template, 'workerd.js'), 'workerd.js', { errors: 2, wasmNames: 1 }));
-  put('node.d.mts', adapt(read(template, 'node.d.mts'), 'node.d.mts', { errors: 1 }));
   put('node.cjs', await toCommonJs(join(dir, 'node.mjs'), `${up}errors.cjs`));
-  // CommonJS declarations cannot re-export the glue's (an ES module's): they repeat them.
-  const nodeDmts = read(template, 'node.d.mts');
-  const tail = replaceExactly(nodeDmts.slice(nodeDmts.indexOf("export * from './errors.js';")), "'./errors.js'", `'${up}errors.cjs'`, 1, what('node.d.cts'));
-  put('node.d.cts', declarationsWithoutInit(glueDts, what('glue.d.ts')) + '\n' + tail);
+  // Their declarations: the glue's, without its init functions, then the template's tail (once
+  // for ESM, once for CommonJS, which cannot re-export an ES module's declarations).
+  const decls = declarationsWithoutInit(glueDts, what('glue.d.ts'));
+  const tail = adapt(read(template, 'node.d.mts'), 'node.d.mts', { errors: 1 });
+  put('node.d.mts', decls + tail);
+  put('node.d.cts', decls + replaceExactly(tail, `'${up}errors.js'`, `'${up}errors.cjs'`, 1, what('node.d.cts')));
 }
 
 /** Every file under `dir`, relative to it. */

@@ -85,6 +85,10 @@ pub enum Next {
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Default per-attempt timeout.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+/// The client's `maxRetries` option: a whole number in this range.
+pub const MAX_RETRIES_RANGE: (u32, u32) = (0, 100);
+/// The client's `timeoutMs` option: a whole number of milliseconds in this range (up to 10 min).
+pub const TIMEOUT_MS_RANGE: (u64, u64) = (1, 600_000);
 const BASE_MS: f64 = 500.0;
 const CAP_MS: f64 = 5_000.0;
 /// Longest `Retry-After` we wait for.
@@ -214,6 +218,59 @@ pub fn next(
     }
 }
 
+/// What the lookup after an ambiguous create ([`Next::Reconcile`]) found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    /// A config that the body created ([`is_created_from`]): the create happened.
+    Created,
+    /// No such config: the create did not happen.
+    Absent,
+    /// No answer: the body has no `phone_number` to look up, or the lookup itself failed.
+    Unknown,
+}
+
+/// What the client does after that lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterLookup {
+    /// Return the config that was found, as if the create had answered.
+    UseFound,
+    /// Send the create again after `delay_ms`: it did not happen, so a second config cannot result.
+    Retry { delay_ms: u64 },
+    /// Report the failure with `maybeApplied` set as given.
+    Fail { maybe_applied: bool },
+}
+
+/// The rule after an ambiguous create (docs/daily-api.md#sending): `then_retry` is
+/// [`Next::Reconcile`]'s. An unknown outcome is never retried, since that could create a second
+/// config.
+pub fn after_lookup(found: Lookup, then_retry: Option<u64>) -> AfterLookup {
+    match (found, then_retry) {
+        (Lookup::Created, _) => AfterLookup::UseFound,
+        (Lookup::Unknown, _) => AfterLookup::Fail {
+            maybe_applied: true,
+        },
+        (Lookup::Absent, Some(delay_ms)) => AfterLookup::Retry { delay_ms },
+        (Lookup::Absent, None) => AfterLookup::Fail {
+            maybe_applied: false,
+        },
+    }
+}
+
+/// Connection errors that prove a request never reached the server, by the code Node's fetch puts
+/// in `err.cause.code` (browsers do not say, so there every failure counts as ambiguous): a
+/// refused or unroutable connection, or a name that does not resolve.
+pub fn never_sent(code: &str) -> bool {
+    matches!(
+        code,
+        "ECONNREFUSED"
+            | "ENOTFOUND"
+            | "EAI_AGAIN"
+            | "ENETUNREACH"
+            | "EHOSTUNREACH"
+            | "UND_ERR_CONNECT_TIMEOUT"
+    )
+}
+
 /// Whether `config` (a `DialinConfig` found by phone number after an ambiguous create) is the one
 /// that `body` created: same type, and every field of the body stored with the same value.
 pub fn is_created_from(body: &serde_json::Value, config: &serde_json::Value) -> bool {
@@ -232,6 +289,54 @@ pub fn is_created_from(body: &serde_json::Value, config: &serde_json::Value) -> 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn after_an_ambiguous_create_only_a_config_known_absent_is_sent_again() {
+        assert_eq!(
+            after_lookup(Lookup::Created, Some(5)),
+            AfterLookup::UseFound
+        );
+        assert_eq!(after_lookup(Lookup::Created, None), AfterLookup::UseFound);
+        assert_eq!(
+            after_lookup(Lookup::Absent, Some(5)),
+            AfterLookup::Retry { delay_ms: 5 }
+        );
+        assert_eq!(
+            after_lookup(Lookup::Absent, None),
+            AfterLookup::Fail {
+                maybe_applied: false
+            }
+        );
+        for then in [Some(5), None] {
+            assert_eq!(
+                after_lookup(Lookup::Unknown, then),
+                AfterLookup::Fail {
+                    maybe_applied: true
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn only_connection_errors_before_sending_count_as_never_sent() {
+        for code in [
+            "ECONNREFUSED",
+            "ENOTFOUND",
+            "EAI_AGAIN",
+            "UND_ERR_CONNECT_TIMEOUT",
+        ] {
+            assert!(never_sent(code), "{code}");
+        }
+        for code in [
+            "ECONNRESET",
+            "UND_ERR_SOCKET",
+            "ETIMEDOUT",
+            "",
+            "econnrefused",
+        ] {
+            assert!(!never_sent(code), "{code}");
+        }
+    }
+
     use super::*;
 
     #[test]

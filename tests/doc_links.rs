@@ -61,6 +61,8 @@ fn spec_links_in_sources_and_tests_name_existing_anchors() {
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
     rust_files(&root.join("tests"), &mut files);
+    rust_files(&root.join("emulator").join("src"), &mut files);
+    rust_files(&root.join("emulator").join("tests"), &mut files);
     let mut checked = 0;
     let mut broken = Vec::new();
     // This file's own examples are not links.

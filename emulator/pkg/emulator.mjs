@@ -5,6 +5,7 @@
 // delivers the signed webhooks the core asks for.
 import dns from 'node:dns';
 import http from 'node:http';
+import { once } from 'node:events';
 import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -363,7 +364,6 @@ export async function startEmulator(options = {}) {
     throw e;
   }
 
-  const sockets = new Set();
   const timers = new Set();
   /** Webhook requests in flight (aborted by close()). */
   const outgoing = new Set();
@@ -505,18 +505,9 @@ export async function startEmulator(options = {}) {
     res.writeContinue();
     server.emit('request', req, res);
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
   try {
-    await new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.port, o.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    server.listen(o.port, o.host);
+    await once(server, 'listening'); // rejects with the server's 'error' (a port in use, ...)
   } catch (e) {
     core.free();
     throw fail(`cannot listen on ${o.host}:${o.port}: ${e.code ?? e.message}`);
@@ -566,7 +557,7 @@ export async function startEmulator(options = {}) {
       timers.clear();
       for (const r of outgoing) r.destroy();
       const done = new Promise((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
       await done;
       store?.close();
       core.free();

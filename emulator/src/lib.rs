@@ -63,13 +63,13 @@
 //! at call time, once timed out). `GET /_emulator/calls` is `{"calls": [...]}`, oldest first.
 //!
 //! # Choices where Daily is silent
-//! - DELETE answers `{"status":"deleted"}` (Q5).
-//! - `POST /v1/domain-dialin-config/:id` is 405, not an alias of PUT (Q8).
+//! - DELETE answers `{"status":"deleted"}` (Q5 in docs/daily-api.md#open-questions).
+//! - `POST /v1/domain-dialin-config/:id` is 405, not an alias of PUT (Q8 in docs/daily-api.md#open-questions).
 //! - One trailing `/` is ignored (`/v1/domain-dialin-config/` is the collection), as Express does.
 //! - An id with a broken percent-escape, or one `check_id` refuses (`/`, `?`, `#`, whitespace),
 //!   is a 400 `invalid-request-error`; an unknown id is a 404 `not-found`.
 //! - Update: present fields replace, omitted fields (including `hmac`) are kept; the type cannot
-//!   change; a pinless `hmac` is generated only on create (Q4).
+//!   change; a pinless `hmac` is generated only on create (Q4 in docs/daily-api.md#open-questions).
 //! - `sip_uri` is `static-address--<n>@<sip_domain>` with the config's creation sequence number
 //!   `n` (unique, never reused, not dense); `sip_username` matches the part before `@`.
 //! - List: newest first by creation sequence; `name_prefix` filters by prefix (case-sensitive),
@@ -116,7 +116,7 @@ pub const DEFAULT_CALL_DOMAIN: &str = "00000000-0000-4000-8000-00000000da11";
 /// Default `sip_domain` of generated `sip_uri`s (a reserved name: nothing resolves it).
 pub const DEFAULT_SIP_DOMAIN: &str = "emulator.sip.localhost";
 /// Default hold before `timeout_config.message` plays: about two plays of a 60 s hold track
-/// (Daily does not document it, Q7).
+/// (Daily does not document it: Q7 in docs/daily-api.md#open-questions).
 pub const DEFAULT_HOLD_TIMEOUT_MS: u64 = 120_000;
 
 /// How the emulator behaves. `Default` gives: any key accepted, private webhook URLs allowed

@@ -15,7 +15,7 @@ pub struct RateLimit {
 }
 
 impl Default for RateLimit {
-    /// Daily's general limit: 100 requests per 5 s (daily-api.md B 9.2).
+    /// Daily's general limit: 100 requests per 5 s (docs/daily-api.md#rate-limits).
     fn default() -> Self {
         RateLimit {
             max_requests: 100,

@@ -23,7 +23,7 @@ pub(crate) const MAX_TOMBSTONES: usize = 1000;
 const DEFAULT_LIMIT: usize = 100;
 
 /// The literal `status` of a successful DELETE. Daily documents `{ "status": string }` without
-/// the value (daily-api.md Q5); `"deleted"` is our guess.
+/// the value (Q5 in docs/daily-api.md#open-questions); `"deleted"` is our guess.
 pub const DELETE_STATUS: &str = "deleted";
 
 /// Configs keyed by creation sequence number (the list order key), plus tombstones, with indexes

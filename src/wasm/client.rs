@@ -18,14 +18,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, AbortSignal};
 
-use super::convert::{read_string, to_json};
+use super::convert::to_json;
 use super::errors::make_error;
 use super::options;
 use crate::issue::Issue;
 use crate::model::{CreateDialinConfig, DialinType, HttpRequest, UpdateDialinConfig};
 use crate::redact::redact;
 use crate::request::{self, Built, RequestOptions};
-use crate::retry::{self, Failure, Method, Next};
+use crate::retry::{self, AfterLookup, Failure, Method, Next};
 use crate::ts::Ts;
 use crate::validate::code;
 
@@ -212,20 +212,12 @@ fn js_message(e: &JsValue) -> String {
     }
 }
 
-/// Connection errors that prove the request never reached the server (Node's fetch reports them in
-/// `err.cause.code`; browsers do not say, so there every failure counts as ambiguous).
+/// Whether `e` (what `fetch` threw) proves the request never left ([`retry::never_sent`]).
 fn never_sent(e: &JsValue) -> bool {
-    let code = get(&get(e, "cause"), "code")
-        .as_string()
-        .unwrap_or_default();
-    matches!(
-        code.as_str(),
-        "ECONNREFUSED"
-            | "ENOTFOUND"
-            | "EAI_AGAIN"
-            | "ENETUNREACH"
-            | "EHOSTUNREACH"
-            | "UND_ERR_CONNECT_TIMEOUT"
+    retry::never_sent(
+        &get(&get(e, "cause"), "code")
+            .as_string()
+            .unwrap_or_default(),
     )
 }
 
@@ -564,27 +556,36 @@ impl Inner {
                         .as_ref()
                         .and_then(|b| b.get("phone_number"))
                         .and_then(Value::as_str);
-                    let Some(phone) = phone else {
-                        return Err(err(&fail, &[("maybeApplied", true.into())]));
+                    let (found, config) = match phone {
+                        None => (retry::Lookup::Unknown, None),
+                        Some(phone) => {
+                            match self
+                                .lookup(phone, create_body.as_ref(), signal.as_ref())
+                                .await
+                            {
+                                Lookup::Found(config) => (retry::Lookup::Created, Some(config)),
+                                Lookup::Absent => (retry::Lookup::Absent, None),
+                                Lookup::Unknown => (retry::Lookup::Unknown, None),
+                                Lookup::Aborted => return Err(err(&Fail::Aborted, &[])),
+                            }
+                        }
                     };
-                    match self
-                        .lookup(phone, create_body.as_ref(), signal.as_ref())
-                        .await
-                    {
-                        Lookup::Found(config) => return Ok(config),
-                        Lookup::Aborted => return Err(err(&Fail::Aborted, &[])),
-                        Lookup::Unknown => {
+                    match (retry::after_lookup(found, then_retry), config) {
+                        (AfterLookup::UseFound, Some(config)) => return Ok(config),
+                        (AfterLookup::Retry { delay_ms }, _) => {
+                            if sleep(delay_ms as f64, signal.as_ref()).await.is_err() {
+                                return Err(err(&Fail::Aborted, &[]));
+                            }
+                            retries += 1;
+                        }
+                        (AfterLookup::Fail { maybe_applied }, _) => {
+                            return Err(err(&fail, &[("maybeApplied", maybe_applied.into())]));
+                        }
+                        // Not reached: only a lookup that found the config says Created.
+                        (AfterLookup::UseFound, None) => {
                             return Err(err(&fail, &[("maybeApplied", true.into())]));
                         }
-                        Lookup::Absent => {}
                     }
-                    let Some(delay_ms) = then_retry else {
-                        return Err(err(&fail, &[("maybeApplied", false.into())]));
-                    };
-                    if sleep(delay_ms as f64, signal.as_ref()).await.is_err() {
-                        return Err(err(&Fail::Aborted, &[]));
-                    }
-                    retries += 1;
                 }
                 Next::GiveUp => return Err(err(&fail, &[])),
             }
@@ -642,20 +643,9 @@ fn rejected(e: JsValue) -> Promise {
     Promise::reject(&e)
 }
 
-/// Reads an id argument; a non-string is refused with a `ValidationError`.
+/// Reads an id argument; one that is not a string is refused with a `ValidationError`.
 fn id_of(id: &JsValue, what: &str) -> Result<String, JsValue> {
-    match read_string(id, "id") {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(validation_error(
-            what,
-            vec![Issue::error(
-                "id",
-                code::INVALID_TYPE,
-                "id must be a string",
-            )],
-        )),
-        Err(issue) => Err(validation_error(what, vec![issue])),
-    }
+    super::convert::read_id(id).map_err(|issue| validation_error(what, vec![issue]))
 }
 
 impl DailyDialinClient {
@@ -705,9 +695,11 @@ impl DailyDialinClient {
             false,
         );
         let mut issues = read.conv.issues;
-        let max_retries = number_option(&opts, "maxRetries", 0.0, 100.0, &mut issues)
-            .unwrap_or(retry::DEFAULT_MAX_RETRIES as f64) as u32;
-        let timeout_ms = number_option(&opts, "timeoutMs", 1.0, 600_000.0, &mut issues)
+        let (min, max) = retry::MAX_RETRIES_RANGE;
+        let max_retries = number_option(&opts, "maxRetries", min.into(), max.into(), &mut issues)
+            .unwrap_or(retry::DEFAULT_MAX_RETRIES.into()) as u32;
+        let (min, max) = retry::TIMEOUT_MS_RANGE;
+        let timeout_ms = number_option(&opts, "timeoutMs", min as f64, max as f64, &mut issues)
             .unwrap_or(retry::DEFAULT_TIMEOUT_MS as f64);
         let fetch = get(&opts, "fetch");
         let fetch = if fetch.is_undefined() || fetch.is_null() {

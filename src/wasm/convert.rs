@@ -108,6 +108,20 @@ pub fn read_string(v: &JsValue, path: &str) -> Result<Option<String>, Issue> {
     Ok(v.as_string())
 }
 
+/// Reads an id argument (of `build*Request` and of the client's methods): a string under the size
+/// limit, or the issue that says why not.
+pub fn read_id(id: &JsValue) -> Result<String, Issue> {
+    match read_string(id, "id") {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(Issue::error(
+            "id",
+            code::INVALID_TYPE,
+            "id must be a string (the config's id as Daily returned it)",
+        )),
+        Err(issue) => Err(issue),
+    }
+}
+
 fn too_large(path: &str, units: u32, max: u32) -> Issue {
     Issue::error(
         path,

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use serde_json::Value;
 
-use super::convert::{read_string, to_json, to_json_within, Converted};
+use super::convert::{self, to_json, to_json_within, Converted};
 use super::issues::{issues_to_js, validation_error};
 use super::js;
 use super::options;
@@ -62,25 +62,13 @@ fn finish(
     }
 }
 
-/// Reads an id argument: a string within the size limit.
+/// Reads an id argument into `read`'s issues (an unreadable id is left empty for the core).
 fn read_id(id: &JsValue, read: &mut Converted) -> String {
-    match read_string(id, "id") {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            read.issues.push(Issue::error(
-                "id",
-                code::INVALID_TYPE,
-                "id must be a string (the config's id as Daily returned it)",
-            ));
-            read.dropped.push("id".to_string());
-            String::new()
-        }
-        Err(issue) => {
-            read.issues.push(issue);
-            read.dropped.push("id".to_string());
-            String::new()
-        }
-    }
+    convert::read_id(id).unwrap_or_else(|issue| {
+        read.issues.push(issue);
+        read.dropped.push("id".to_string());
+        String::new()
+    })
 }
 
 /// Reads a body and the validator options, then lets the core judge.

@@ -196,6 +196,8 @@ test('the demo receiver accepts only webhooks signed with the config’s hmac', 
   assert.ok(!JSON.stringify(dev.webhooks()).includes(hmac), 'the receiver records no secret');
 });
 
-test('a folder without a built package is refused with the command to run', async () => {
-  await assert.rejects(startDevServer({ port: 0, pkgDir: join(ROOT, 'www') }), /run scripts\/build-pkg/);
+test('a folder without an installed package, or without the emulator beside it, is refused with the command to run', async () => {
+  await assert.rejects(startDevServer({ port: 0, pkgDir: join(ROOT, 'www') }), /not an installed daily-dialin package .*run scripts\/demo/);
+  // pkg/ is daily-dialin as built, with no daily-dialin-emulator installed beside it.
+  await assert.rejects(startDevServer({ port: 0, pkgDir: join(ROOT, 'pkg') }), /no daily-dialin-emulator package is installed beside .*run scripts\/demo/);
 });
