@@ -1,9 +1,9 @@
 // Error classes of daily-dialin. One ESM source; the build derives errors.cjs from it.
 //
 // Contract with the wasm module (src/wasm/errors.rs): every entry registers this module's
-// exports with `__registerErrorClasses`; Rust then throws `new Class(message, props)` and also
-// sets each prop on the instance. Add new classes here (extending DailyDialinError) and they are
-// registered automatically.
+// exports with `__registerErrorClasses`; Rust then throws `new Class(message, props)`, and the base
+// class copies the fields the class lists (once, here; as stripe-node's StripeError does). Add new
+// classes here (extending DailyDialinError, with `brand`) and they are registered automatically.
 //
 // `instanceof` works across the package's ESM and CommonJS copies (a process that both imports
 // and requires daily-dialin gets two copies of these classes): each class carries a brand under a
@@ -14,22 +14,26 @@
 
 const BRAND = Symbol.for('daily-dialin.error-class');
 
-function brand(cls, name) {
+/**
+ * Names the class (`name`, and the brand that `instanceof` checks) and lists the fields its
+ * instances carry: the base class copies them from `props` once, and `toJSON` shows them.
+ */
+function brand(cls, name, fields = []) {
   Object.defineProperty(cls.prototype, BRAND, { value: name });
   Object.defineProperty(cls.prototype, 'name', {
     value: name,
     writable: true,
     configurable: true,
   });
+  Object.defineProperty(cls, 'fields', { value: Object.freeze([...fields]) });
 }
 
 /** Base class of every error daily-dialin throws. */
 export class DailyDialinError extends Error {
   constructor(message, props) {
-    super(
-      String(message ?? ''),
-      props && typeof props === 'object' && 'cause' in props ? { cause: props.cause } : undefined,
-    );
+    const bag = props !== null && typeof props === 'object' ? props : {};
+    super(String(message ?? ''), 'cause' in bag ? { cause: bag.cause } : undefined);
+    for (const k of new.target.fields ?? []) if (k in bag) this[k] = bag[k];
   }
 
   static [Symbol.hasInstance](value) {
@@ -43,7 +47,9 @@ export class DailyDialinError extends Error {
 
   /** Plain data for logs: the name, the message and the class's own fields. */
   toJSON() {
-    return { name: this.name, message: this.message };
+    const out = { name: this.name, message: this.message };
+    for (const k of this.constructor.fields ?? []) if (this[k] !== undefined) out[k] = this[k];
+    return out;
   }
 }
 brand(DailyDialinError, 'DailyDialinError');
@@ -52,29 +58,12 @@ brand(DailyDialinError, 'DailyDialinError');
 export class ValidationError extends DailyDialinError {
   constructor(message, props) {
     super(message, props);
-    this.issues = Array.isArray(props?.issues) ? props.issues : [];
-  }
-
-  toJSON() {
-    return { ...super.toJSON(), issues: this.issues };
+    if (!Array.isArray(this.issues)) this.issues = [];
   }
 }
-brand(ValidationError, 'ValidationError');
-
-function copyFields(target, props, keys) {
-  for (const k of keys) {
-    if (props && typeof props === 'object' && k in props) target[k] = props[k];
-  }
-}
-
-function fields(err, keys) {
-  const out = {};
-  for (const k of keys) if (err[k] !== undefined) out[k] = err[k];
-  return out;
-}
+brand(ValidationError, 'ValidationError', ['issues']);
 
 const REQUEST_FIELDS = ['method', 'path', 'attempts', 'retryable'];
-const API_FIELDS = ['status', 'error', 'info', 'kind', ...REQUEST_FIELDS, 'maybeApplied'];
 
 /**
  * Daily answered with an error status. `status`, `error` (Daily's stable type, e.g. `not-found`),
@@ -82,66 +71,21 @@ const API_FIELDS = ['status', 'error', 'info', 'kind', ...REQUEST_FIELDS, 'maybe
  * `invalid_request`, `json_parsing`, `not_found`, `rate_limit`, `server`, `unexpected_response`,
  * `unknown`), `retryable`, and the request's `method` and `path` (never the key).
  */
-export class DailyApiError extends DailyDialinError {
-  constructor(message, props) {
-    super(message, props);
-    copyFields(this, props, API_FIELDS);
-  }
-
-  toJSON() {
-    return { ...super.toJSON(), ...fields(this, API_FIELDS) };
-  }
-}
-brand(DailyApiError, 'DailyApiError');
+export class DailyApiError extends DailyDialinError {}
+brand(DailyApiError, 'DailyApiError', ['status', 'error', 'info', 'kind', ...REQUEST_FIELDS, 'maybeApplied']);
 
 /** The request failed on the network (`maybeSent`: whether it may have reached the server). */
-export class NetworkError extends DailyDialinError {
-  constructor(message, props) {
-    super(message, props);
-    copyFields(this, props, [...REQUEST_FIELDS, 'maybeSent', 'maybeApplied']);
-  }
-
-  toJSON() {
-    return { ...super.toJSON(), ...fields(this, [...REQUEST_FIELDS, 'maybeSent', 'maybeApplied']) };
-  }
-}
-brand(NetworkError, 'NetworkError');
+export class NetworkError extends DailyDialinError {}
+brand(NetworkError, 'NetworkError', [...REQUEST_FIELDS, 'maybeSent', 'maybeApplied']);
 
 /** No complete response arrived within the per-attempt timeout (`timeoutMs`). */
-export class TimeoutError extends DailyDialinError {
-  constructor(message, props) {
-    super(message, props);
-    copyFields(this, props, [...REQUEST_FIELDS, 'timeoutMs', 'maybeApplied']);
-  }
-
-  toJSON() {
-    return { ...super.toJSON(), ...fields(this, [...REQUEST_FIELDS, 'timeoutMs', 'maybeApplied']) };
-  }
-}
-brand(TimeoutError, 'TimeoutError');
+export class TimeoutError extends DailyDialinError {}
+brand(TimeoutError, 'TimeoutError', [...REQUEST_FIELDS, 'timeoutMs', 'maybeApplied']);
 
 /** The caller's AbortSignal aborted the call (also during the wait between retries). */
-export class AbortError extends DailyDialinError {
-  constructor(message, props) {
-    super(message, props);
-    copyFields(this, props, REQUEST_FIELDS);
-  }
-
-  toJSON() {
-    return { ...super.toJSON(), ...fields(this, REQUEST_FIELDS) };
-  }
-}
-brand(AbortError, 'AbortError');
+export class AbortError extends DailyDialinError {}
+brand(AbortError, 'AbortError', REQUEST_FIELDS);
 
 /** A pinless webhook was rejected; `reason` is a stable code such as `signature_mismatch`. */
-export class WebhookVerificationError extends DailyDialinError {
-  constructor(message, props) {
-    super(message, props);
-    copyFields(this, props, ['reason']);
-  }
-
-  toJSON() {
-    return { ...super.toJSON(), reason: this.reason };
-  }
-}
-brand(WebhookVerificationError, 'WebhookVerificationError');
+export class WebhookVerificationError extends DailyDialinError {}
+brand(WebhookVerificationError, 'WebhookVerificationError', ['reason']);

@@ -3,10 +3,9 @@
 //! The classes live in JS (`pkg-template/errors.js`, one file, shared by every entry). Each entry
 //! hands them to the module at load time through [`register_error_classes`]; Rust code then builds
 //! errors by class name with [`make_error`]. Contract with errors.js: a class is constructed as
-//! `new Class(message, props)` and every prop is also set on the instance afterwards, so a class
-//! does not have to read `props` itself. When a class is not registered (a test calling the
-//! exports directly, or an entry that forgot), the error is a plain `Error` whose `name` is the
-//! class name, with the same props.
+//! `new Class(message, props)`, and its base class copies the fields the class lists, once. When a
+//! class is not registered (a test calling the exports directly, or an entry that forgot), the
+//! error is a plain `Error` whose `name` is the class name, with the same props.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -54,16 +53,17 @@ pub fn make_error(class: &str, message: &str, props: &[(&str, JsValue)]) -> JsVa
         let args = js_sys::Array::of2(&JsValue::from_str(message), &bag);
         js::construct(&ctor, &args).ok()
     });
-    let err = match built {
+    match built {
+        // The class copied the fields it lists (errors.js), once.
         Some(e) if e.is_object() => e,
         _ => {
             let e = js_sys::Error::new(message);
             e.set_name(class);
-            e.into()
+            let e: JsValue = e.into();
+            for (k, v) in props {
+                let _ = js::set(&e, &JsValue::from_str(k), v);
+            }
+            e
         }
-    };
-    for (k, v) in props {
-        let _ = js::set(&err, &JsValue::from_str(k), v);
     }
-    err
 }
