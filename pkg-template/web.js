@@ -14,7 +14,7 @@ const WASM = 'daily_dialin_bg.wasm';
 const ENTRY = 'daily-dialin';
 
 function notReady() {
-  throw new Error(`${ENTRY}: call await init() before using any other export of the browser/bundler entry (the Node and Workers entries need no init)`);
+  throw new Error(`${ENTRY}: call await init() before anything else (only this browser entry needs it)`);
 }
 
 /* GLUE EXPORTS */

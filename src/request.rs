@@ -367,6 +367,20 @@ fn push_quoted(out: &mut String, s: &str) {
     out.push('\'');
 }
 
+/// `req` as previews and logs may show it: the API key as `Bearer ***` and every `hmac` of the
+/// body as `"***"` (as [`to_curl`] shows them).
+pub fn redacted(req: &HttpRequest) -> HttpRequest {
+    HttpRequest {
+        method: req.method.clone(),
+        url: req.url.clone(),
+        headers: RequestHeaders {
+            authorization: "Bearer ***".to_string(),
+            content_type: req.headers.content_type.clone(),
+        },
+        body: req.body.as_deref().map(redact_body),
+    }
+}
+
 /// A curl command for `req` with the API key shown as `***` and any `hmac` redacted. Every part
 /// taken from `req` is single-quoted, so no method, URL, header or body can end the argument it
 /// is in; a URL that starts with `-` is passed with `--url`, so curl cannot take it as an option.

@@ -252,6 +252,27 @@ fn curl_never_shows_the_key_or_the_hmac() {
 }
 
 #[test]
+fn redacted_requests_show_neither_the_key_nor_any_hmac_and_keep_the_rest() {
+    let secret = "9jyatvPWQfBymCGDOYPYKF/TRZXR+08Gj4bvPF78pH0=";
+    let body = json!({"type":"pinless_dialin","hmac":secret,"room_creation_api":"https://example.com/dial","name_prefix":"a"});
+    let req = build_create(&body, &opts()).unwrap().request;
+    let shown = daily_dialin::request::redacted(&req);
+    assert_eq!(shown.method, req.method);
+    assert_eq!(shown.url, req.url);
+    assert_eq!(shown.headers.authorization, "Bearer ***");
+    assert_eq!(shown.headers.content_type, req.headers.content_type);
+    assert_eq!(
+        shown.body.as_deref(),
+        Some("{\"type\":\"pinless_dialin\",\"name_prefix\":\"a\",\"hmac\":\"***\",\"room_creation_api\":\"https://example.com/dial\"}")
+    );
+    let get = daily_dialin::request::redacted(&build_get("x1", &opts()).unwrap().request);
+    assert_eq!(
+        (get.headers.authorization.as_str(), get.body),
+        ("Bearer ***", None)
+    );
+}
+
+#[test]
 fn curl_quotes_every_part_it_prints() {
     use daily_dialin::model::{HttpRequest, RequestHeaders};
     let req = HttpRequest {

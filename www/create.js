@@ -1,6 +1,6 @@
 // The "Create a config" panel and its request preview: the fields follow the chosen type, every
 // input is validated by the WASM core, and the preview shows what Create config will send.
-import { ValidationError, validateCreate, buildCreateRequest, toCurl } from 'daily-dialin';
+import { ValidationError, validateCreate, buildCreateRequest, redactRequest, toCurl } from 'daily-dialin';
 import { $, el } from './dom.js';
 import { TYPE_NAMES, titleOf, buildFields, readFields, showFieldsFor, showIssues } from './fields.js';
 import { busy, showError, showOk, refreshButtons } from './feedback.js';
@@ -27,24 +27,20 @@ export function validateCreateForm() {
   renderPreview(body, errors);
 }
 
-/**
- * The request body for the preview, pretty-printed, with the `hmac` secret as `***`. The package
- * redacts `hmac` only inside `toCurl`'s whole command, and exports nothing that redacts a body
- * alone (see pkg/web.d.ts), so the page does it here; a create body has `hmac` at its top level only.
- */
-function redactBody(body) {
+/** The body for the preview, pretty-printed (it is already redacted: `redactRequest`). */
+function pretty(body) {
   if (!body) return body;
   try {
-    const v = JSON.parse(body);
-    if (typeof v.hmac === 'string') v.hmac = '***';
-    return JSON.stringify(v, null, 2);
+    return JSON.stringify(JSON.parse(body), null, 2);
   } catch {
     return body;
   }
 }
 
-function requestView(req) {
-  const headers = { ...req.headers, Authorization: 'Bearer ***' };
+/** The request as the package redacts it for previews: the key as `Bearer ***`, every `hmac` as `***`. */
+function requestView(built) {
+  const req = redactRequest(built);
+  const headers = req.headers;
   return el(
     'dl',
     { class: 'request' },
@@ -55,7 +51,7 @@ function requestView(req) {
     el('dt', { text: 'Headers' }),
     el('dd', {}, el('pre', { class: 'code', tabindex: 0, text: Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n') })),
     el('dt', { text: 'Body' }),
-    el('dd', {}, el('pre', { class: 'code', tabindex: 0, text: redactBody(req.body) ?? '(none)' })),
+    el('dd', {}, el('pre', { class: 'code', tabindex: 0, text: pretty(req.body) ?? '(none)' })),
   );
 }
 

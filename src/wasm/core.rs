@@ -286,6 +286,21 @@ fn read_request(read: &mut Converted) -> Option<HttpRequest> {
 /// builders write; the other fields keep the usual limit).
 const MAX_CURL_BODY_UNITS: u32 = 1 << 23;
 
+/// A built request as previews and logs may show it: `Authorization: Bearer ***` and every `hmac`
+/// of the body `"***"` (what `toCurl` shows, as an object).
+#[wasm_bindgen(js_name = redactRequest)]
+pub fn redact_request(request: Ts<HttpRequest>) -> Result<Ts<HttpRequest>, JsValue> {
+    let mut read = to_json_within(
+        &request.into_js_value(),
+        "",
+        Some(("body", MAX_CURL_BODY_UNITS)),
+    );
+    match read_request(&mut read) {
+        Some(req) => Ok(Ts::new_unchecked(request_to_js(&request::redacted(&req)))),
+        None => Err(validation_error("request for redactRequest", &read.issues)),
+    }
+}
+
 /// A curl command for a built request, with the API key shown as `***` and any `hmac` redacted.
 #[wasm_bindgen(js_name = toCurl)]
 pub fn to_curl(request: Ts<HttpRequest>) -> Result<String, JsValue> {

@@ -274,6 +274,10 @@ function run() {
       assert.equal(typeof s, 'string', where);
       assert.ok(!s.includes(KEY), `${where}: curl shows the API key`);
     }],
+    ['redactRequest', () => [g.request()], dd.redactRequest, (r, where) => {
+      assert.equal(r.headers.Authorization, 'Bearer ***', where);
+      assert.ok(!JSON.stringify(r).includes(KEY), `${where}: the redacted request shows the API key`);
+    }],
     ['verifyPinlessWebhook', () => [g.webhook()], dd.verifyPinlessWebhook, (r, where) => {
       assert.ok(r.kind === 'test' || (r.kind === 'call' && typeof r.payload.callId === 'string'), where);
     }, checkWebhookThrown],
@@ -334,7 +338,7 @@ function run() {
   assert.ok(end <= warm + MEMORY_SLACK, `${moduleName}: wasm memory grew from ${warm} to ${end} bytes after warm-up`);
   assert.ok(end <= 64 << 20, `wasm memory reached ${end} bytes`);
   // Both outcomes were exercised for the functions that can refuse.
-  for (const name of ['buildCreateRequest', 'buildUpdateRequest', 'buildGetRequest', 'buildListRequest', 'toCurl', 'verifyPinlessWebhook', 'signPinlessWebhook']) {
+  for (const name of ['buildCreateRequest', 'buildUpdateRequest', 'buildGetRequest', 'buildListRequest', 'toCurl', 'redactRequest', 'verifyPinlessWebhook', 'signPinlessWebhook']) {
     if (!counts[name]) continue;
     assert.ok(counts[name].ok > 0 && counts[name].threw > 0, `${name}: ${JSON.stringify(counts[name])}`);
   }

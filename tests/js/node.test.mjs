@@ -26,6 +26,7 @@ const EXPORTS = [
   'generateHmacSecret',
   'init',
   'initSync',
+  'redactRequest',
   'toCurl',
   'validateCreate',
   'validateListQuery',
