@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// daily-dialin side by side with zod, valibot, ajv, raw fetch and node:crypto (issue 8).
+// daily-dialin side by side with zod, valibot, ajv, raw fetch and node:crypto.
 //
 //   npm run bench                        # every section, about 1 minute on 2 cores
 //   node bench/run.mjs --only size,cold  # some sections: size cold throughput batch request webhook browser persist
@@ -439,7 +439,7 @@ const runners = { size: sizeSection, cold: coldSection, throughput: throughputSe
 const results = {};
 for (const s of SECTIONS) if (only.has(s)) results[s] = await runners[s]();
 
-// Goals (issue 8), as ratios ours / peer.
+// Goals (bench/README.md), as ratios ours / peer.
 const goals = [];
 const goal = (what, value, target, better) => goals.push({ goal: what, value: value == null ? null : round(value, 3), target, met: value == null ? null : better === 'low' ? value <= target : value >= target });
 const tp = results.throughput?.sets[`all ${CORPUS.length} bodies`]?.rows;

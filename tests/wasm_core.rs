@@ -360,7 +360,7 @@ fn refusals_throw_validation_errors() {
 #[wasm_bindgen_test]
 fn registered_classes_are_used() {
     let classes = eval(
-        "(() => { class ValidationError extends Error { constructor(m, p) { super(m); this.viaClass = Array.isArray(p.issues); } } \
+        "(() => { class ValidationError extends Error { constructor(m, p) { super(m); this.viaClass = Array.isArray(p.issues); this.issues = p.issues; } } \
            return { ValidationError }; })()",
     );
     errors::register_error_classes(classes.clone());
@@ -370,6 +370,14 @@ fn registered_classes_are_used() {
     assert!(Reflect::get_prototype_of(&err).unwrap() == get(&class, "prototype").into());
     assert_eq!(get(&err, "viaClass"), JsValue::TRUE);
     assert!(has(&err, "id", "invalid_id"));
+
+    // The class copies the fields (errors.js does it once, in the base class); Rust does not set
+    // them again on an instance the class built.
+    errors::register_error_classes(eval(
+        "(() => { class ValidationError extends Error {} return { ValidationError }; })()",
+    ));
+    let err = build_get_request("".into(), opts("k")).unwrap_err();
+    assert!(get(&err, "issues").is_undefined());
 
     // A class that throws in its constructor falls back to a plain Error.
     errors::register_error_classes(eval(
