@@ -182,6 +182,12 @@ function checkPackage(template, out, cargoToml) {
   writeFileSync(join(out, 'errors.d.ts'), errorsDts);
   writeFileSync(join(out, 'errors.d.cts'), replaceExactly(errorsDts, "from './node.mjs'", "from './node.cjs'", 1, 'errors.d.ts'));
   copyFileSync(join(template, 'README.md'), join(out, 'README.md'));
+  // The repository's docs that the README links to, shipped so that the links work offline.
+  const pkg = JSON.parse(read(template, 'package.json'));
+  for (const f of pkg.files.filter((f) => f.startsWith('docs/'))) {
+    mkdirSync(dirname(join(out, f)), { recursive: true });
+    copyFileSync(join(ROOT, f), join(out, f));
+  }
   checkPackage(template, out, join(ROOT, 'Cargo.toml'));
 }
 
