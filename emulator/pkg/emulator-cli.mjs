@@ -19,7 +19,10 @@ const USAGE = `usage: ${NAME} [options]
   --retry-after          send Retry-After with 429 answers (Daily documents none)
   --hold-timeout-ms MS   how long a simulated call waits for pinlessCallUpdate (default 120000)
   --public-urls-only     refuse localhost and private webhook URLs, as Daily does
-  -h, --help             show this help`;
+  -h, --help             show this help
+
+Docs: node_modules/daily-dialin-emulator/README.md (options, methods, flags; also its npm page) and
+node_modules/daily-dialin/docs/emulator.md (routes, rules, faults, calls, persistence).`;
 
 function usageError(message) {
   console.error(`${NAME}: ${message}\n${USAGE}`);
