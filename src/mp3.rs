@@ -23,12 +23,12 @@ use crate::prelude::*;
 use crate::text::cat;
 
 /// Daily's limit on the duration: "less than 60 seconds in duration" (REF, see
-/// docs/daily-api.md#rule-hold-music-mp3). A file is `too_long` above it.
+/// docs/daily-api.md#rule-hold-music-mp3). A file is `too_long` above it; exactly 60 s passes.
 pub const DEFAULT_MAX_SECONDS: f64 = 60.0;
 
 /// Daily's limit on the size: "less than 10MB in size" (REF). Daily does not say which megabyte;
-/// read as 10 MiB (10,485,760 bytes), the larger, so that only files over either reading are
-/// refused. Pass [`Limits`] to choose 10,000,000.
+/// read as 10 MiB (10,485,760 bytes), the larger, so that a file is refused only when it is over
+/// both readings. Pass [`Limits`] to choose 10,000,000.
 pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
 
 /// How many bytes to fetch first (e.g. `Range: bytes=0-16383`): enough for a small ID3v2 tag and
@@ -508,7 +508,8 @@ enum VbrKind {
 
 /// The end of a chain of frames.
 enum Chain {
-    /// [`SYNC_FRAMES`] headers in a row, or frames that end exactly at the end of the stream.
+    /// [`SYNC_FRAMES`] headers in a row; with the end of the audio given, also fewer frames that
+    /// end exactly there, or two or more whose last one is cut by it.
     Sync,
     /// The bytes given end before the chain could be checked.
     NeedMore(u64),
