@@ -610,13 +610,23 @@ impl Reader<'_> {
             }
         }
         if start >= len {
-            report.issues.push(if total.is_some_and(|t| start >= t) {
-                Mp3Issue::NotMp3 {
+            if total.is_some_and(|t| start >= t) {
+                report.issues.push(Mp3Issue::NotMp3 {
                     looks_like: LooksLike::Id3WithoutAudio,
+                });
+            } else if start > limits.max_bytes {
+                // The tags alone are over the limit: the answer is known, and fetching up to
+                // 256 MB of declared tag to read on would only confirm it.
+                if !report.issues.iter().any(|i| i.code() == "too_large") {
+                    report.issues.push(Mp3Issue::TooLarge {
+                        bytes: start,
+                        max_bytes: limits.max_bytes,
+                        exact: false,
+                    });
                 }
             } else {
-                ask(start.saturating_add(PROBE_BYTES))
-            });
+                report.issues.push(ask(start.saturating_add(PROBE_BYTES)));
+            }
             return report;
         }
 

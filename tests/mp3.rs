@@ -222,6 +222,15 @@ fn a_large_id3_tag_asks_for_more_bytes() {
     // Without the total size: the tag and a probe's worth of bytes after it.
     let report = inspect(&data[..4096], None, &Limits::default());
     assert_eq!(report.needs_more_bytes(), Some(tag + PROBE_BYTES));
+
+    // A tag declared larger than the limit: too large, without fetching it.
+    let mut huge = b"ID3\x04\0\0\x05\0\0\0".to_vec(); // 5 << 21 = 10,485,760 bytes of tag
+    huge.extend([0; 4086]);
+    for total in [None, Some(20_000_000)] {
+        let report = inspect(&huge, total, &Limits::default());
+        assert!(report.needs_more_bytes().is_none(), "{report:?}");
+        assert_eq!(report.codes(), ["too_large"], "{report:?}");
+    }
 }
 
 /// docs/daily-api.md#rule-hold-music-mp3: under 60 s (a parameter) and under 10 MB.
@@ -432,6 +441,53 @@ fn without_the_size_only_a_header_gives_the_duration() {
     let report = inspect(&xing[..4096], None, &Limits::default());
     assert!(report.issues.is_empty(), "{report:?}");
     assert!((report.facts.unwrap().duration_seconds.unwrap() - 4.0).abs() < 1e-9);
+}
+
+/// Shapes made to cost the most: sync bits everywhere, a header repeated every 4 bytes (every
+/// position starts a chain), headers whose chain breaks at the last check, thousands of empty ID3
+/// tags in a row, a 1 MB file of frames. Work stays linear, whole file or not.
+#[test]
+fn hostile_shapes_take_linear_work() {
+    let mib = 1 << 20;
+    let mut shapes: Vec<(&str, Vec<u8>)> = vec![
+        ("0xFF run", vec![0xFF; mib]),
+        (
+            "header every 4 bytes",
+            [0xFF, 0xFB, 0x94, 0x00].repeat(mib / 4),
+        ),
+        ("empty ID3 tags", b"ID3\x03\0\0\0\0\0\0".repeat(mib / 10)),
+    ];
+    // 384-byte frames (MPEG-1 Layer III, 128 kbps, 48 kHz) where every fourth header is broken:
+    // each chain fails at its last check.
+    let mut broken = Vec::new();
+    for i in 0..mib / 384 {
+        let mut frame = vec![0u8; 384];
+        frame[..4].copy_from_slice(&[0xFF, 0xFB, 0x94, if i % 4 == 3 { 0x02 } else { 0x00 }]);
+        broken.extend(frame);
+    }
+    shapes.push(("chains broken at the 4th frame", broken));
+    let mut frames = Vec::new();
+    for _ in 0..mib / 384 {
+        frames.extend([0xFF, 0xFB, 0x94, 0x00]);
+        frames.extend([0u8; 380]);
+    }
+    shapes.push(("1 MiB of frames", frames));
+    for (name, d) in &shapes {
+        let len = d.len() as u64;
+        for total in [Some(len), None, Some(len * 2)] {
+            let started = Instant::now();
+            let (report, steps) = inspect_counted(d, total, &Limits::default());
+            assert!(
+                steps <= 12 * len + 2_048,
+                "{name}: {steps} steps for {len} bytes"
+            );
+            eprintln!(
+                "{name:32} total {total:?}: {steps} steps, {:.1?}, {:?}",
+                started.elapsed(),
+                report.codes()
+            );
+        }
+    }
 }
 
 /// A tiny xorshift: the mutations are the same on every run, and a failure names its case.
