@@ -70,6 +70,7 @@ no_std_core! {
     pub mod b64;
     pub mod issue;
     pub mod model;
+    pub mod mp3;
     pub mod phone;
     pub mod redact;
     pub mod request;
