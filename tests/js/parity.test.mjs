@@ -14,12 +14,17 @@
 // A mention is the name as a whole identifier anywhere in the README's code, so `fetch` in
 // `await fetch(req.url, req)` counts for the client's `fetch` option: the test catches names the
 // docs never show, not names shown in the wrong place.
+//
+// The last tests hold the declarations to the run time instead: every field an error class copies
+// (errors.js) is declared on it, and every `kind` the Rust code gives a DailyApiError is a value of
+// DailyApiErrorKind.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { ROOT, CONSUMER, dd } from './installed.mjs';
+import { ROOT, CONSUMER, dd, installedDir } from './installed.mjs';
+import { pathToFileURL } from 'node:url';
 
 const ENTRIES = ['daily-dialin', 'daily-dialin/core', 'daily-dialin/webhook', 'daily-dialin/errors', 'daily-dialin-emulator'];
 
@@ -46,10 +51,10 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Whether `name` occurs in `code` as a whole identifier (not as part of a longer one). */
 export const mentions = (code, name) => new RegExp(`(?<![\\w$])${escape(name)}(?![\\w$])`).test(code);
 
-const readme = (...p) => readFileSync(join(ROOT, ...p), 'utf8');
+const repoFile = (...p) => readFileSync(join(ROOT, ...p), 'utf8');
 const DOCS = {
-  'daily-dialin': codeOf(readme('pkg-template', 'README.md')),
-  'daily-dialin-emulator': codeOf(readme('emulator', 'pkg-template', 'README.md') + '\n' + readme('docs', 'emulator.md')),
+  'daily-dialin': codeOf(repoFile('pkg-template', 'README.md')),
+  'daily-dialin-emulator': codeOf(repoFile('emulator', 'pkg-template', 'README.md') + '\n' + repoFile('docs', 'emulator.md')),
 };
 const docsOf = (entry) => (entry.startsWith('daily-dialin-emulator') ? DOCS['daily-dialin-emulator'] : DOCS['daily-dialin']);
 const readmeName = (entry) =>
@@ -72,7 +77,8 @@ function kindOf(checker, symbol) {
 
 /**
  * From the installed .d.ts files: `exports` (entry → Map(name → kind)), `clientOptions` and
- * `errorFields` (class → field names).
+ * `errorFields` (class → field names, as in every declaration file of daily-dialin/errors: a
+ * field missing from errors.d.cts alone is missing) and `kinds` (DailyApiErrorKind's values).
  */
 function readDeclarations() {
   const files = new Map(); // entry → resolved declaration files
@@ -115,10 +121,17 @@ function readDeclarations() {
     for (const s of exportsOf(file)) {
       if (kindOf(checker, s) !== 'class') continue;
       const props = checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(s));
-      errorFields.set(s.name, props.filter((p) => (p.declarations ?? []).some(ours)).map((p) => p.name));
+      const fields = props.filter((p) => (p.declarations ?? []).some(ours)).map((p) => p.name);
+      const before = errorFields.get(s.name);
+      errorFields.set(s.name, before ? before.filter((f) => fields.includes(f)) : fields);
     }
   }
-  return { exports, clientOptions: optionNames, errorFields };
+  assert.ok(files.get('daily-dialin/errors').length >= 2, 'daily-dialin/errors has ESM and CommonJS declarations');
+  const kindAlias = exportsOf(files.get('daily-dialin/errors')[0]).find((s) => s.name === 'DailyApiErrorKind');
+  assert.ok(kindAlias, 'daily-dialin/errors exports DailyApiErrorKind');
+  const kindType = checker.getDeclaredTypeOfSymbol(kindAlias);
+  const kinds = (kindType.isUnion() ? kindType.types : [kindType]).map((t) => t.value);
+  return { exports, clientOptions: optionNames, errorFields, kinds };
 }
 
 test('the declarations were read: every entry exports names, the client has options, the error classes have fields', () => {
@@ -154,4 +167,29 @@ test('every field of every error class is mentioned in the README', () => {
     if (absent.length) missing.push(`${cls}: ${absent.join(', ')}`);
   }
   assert.deepEqual(missing, [], `error fields, not in pkg-template/README.md:\n${missing.join('\n')}`);
+});
+
+// The declarations against the run time (not the docs): what the errors carry must be declared.
+
+test('every field an error class copies at run time (errors.js: Class.fields) is declared on it', async () => {
+  const errors = await import(pathToFileURL(join(installedDir(), 'errors.js')).href);
+  const undeclared = [];
+  for (const [name, cls] of Object.entries(errors)) {
+    const fields = declared.errorFields.get(name);
+    assert.ok(fields, `${name} is declared in errors.d.ts`);
+    for (const f of cls.fields ?? []) if (!fields.includes(f)) undeclared.push(`${name}.${f}`);
+  }
+  assert.deepEqual(undeclared, []);
+});
+
+test("every kind the client gives a DailyApiError (src/api_error.rs, src/wasm/client.rs) is in DailyApiErrorKind", () => {
+  const apiError = repoFile('src', 'api_error.rs').split('#[cfg(test)]')[0];
+  const client = repoFile('src', 'wasm', 'client.rs').split('#[cfg(test)]')[0];
+  const kinds = new Set([
+    ...[...apiError.matchAll(/\(t::\w+, \d+, "([a-z_]+)"\)/g)].map((m) => m[1]),
+    ...[...apiError.matchAll(/=> "([a-z_]+)",/g)].map((m) => m[1]),
+    ...[...client.matchAll(/\("kind", "([a-z_]+)"/g)].map((m) => m[1]),
+  ]);
+  assert.ok(kinds.has('not_found') && kinds.has('unknown') && kinds.has('unexpected_response'), [...kinds].join());
+  assert.deepEqual([...kinds].filter((k) => !declared.kinds.includes(k)), []);
 });
