@@ -11,9 +11,10 @@
 // daily-dialin; emulator/pkg-template/README.md and docs/emulator.md (which the README points to)
 // for the emulator.
 //
-// A mention is the name as a whole identifier anywhere in the README's code, so `fetch` in
-// `await fetch(req.url, req)` counts for the client's `fetch` option: the test catches names the
-// docs never show, not names shown in the wrong place.
+// A mention is the name as a whole identifier anywhere in the README's code: the test catches
+// names the docs never show, not names shown in the wrong place. A client option is held to a bit
+// more, so that `await fetch(req.url, req)` does not count for the `fetch` option: a code span of
+// just the name, or the name as an object key (`{ apiKey, fetch }`, `fetch: f`, `fetch?`).
 //
 // The last tests hold the declarations to the run time instead: every field an error class copies
 // (errors.js) is declared on it, and every `kind` the Rust code gives a DailyApiError is a value of
@@ -50,6 +51,9 @@ export function codeOf(markdown) {
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Whether `name` occurs in `code` as a whole identifier (not as part of a longer one). */
 export const mentions = (code, name) => new RegExp(`(?<![\\w$])${escape(name)}(?![\\w$])`).test(code);
+/** Whether `name` is a code span of its own or an object key in `code` (see the header). */
+export const mentionsAsKey = (code, name) =>
+  new RegExp(`(?:^|\\n)${escape(name)}(?:\\n|$)|(?<![\\w$.])${escape(name)}\\s*[?:,}]`).test(code);
 
 const repoFile = (...p) => readFileSync(join(ROOT, ...p), 'utf8');
 const DOCS = {
@@ -144,6 +148,10 @@ test('the declarations were read: every entry exports names, the client has opti
   const code = codeOf('Prose names apiKey.\n\n```js\nnew C({ timeoutMs: 1 })\n```\n\nand `e.maybeSent` here, `fetchAll`.\n');
   assert.ok(mentions(code, 'timeoutMs') && mentions(code, 'maybeSent'));
   assert.ok(!mentions(code, 'apiKey') && !mentions(code, 'fetch'));
+  const keys = codeOf('`fetch`, `{ apiKey, baseUrl? }`, `timeoutMs: 5`, `{ a, maxRetries }`, `await fetch(url)`, `opts.signal`');
+  for (const k of ['fetch', 'apiKey', 'baseUrl', 'timeoutMs', 'maxRetries']) assert.ok(mentionsAsKey(keys, k), k);
+  assert.ok(!mentionsAsKey(codeOf('`await fetch(url, init)` and `opts.signal, x`'), 'fetch'));
+  assert.ok(!mentionsAsKey(codeOf('`opts.signal, x`'), 'signal'));
 });
 
 test('every export of every entry is mentioned in its README', () => {
@@ -156,7 +164,7 @@ test('every export of every entry is mentioned in its README', () => {
 });
 
 test('every option of new DailyDialinClient(...) is mentioned in the README', () => {
-  const absent = declared.clientOptions.filter((name) => !mentions(DOCS['daily-dialin'], name));
+  const absent = declared.clientOptions.filter((name) => !mentionsAsKey(DOCS['daily-dialin'], name));
   assert.deepEqual(absent, [], `ClientOptions, not in pkg-template/README.md: ${absent.join(', ')}`);
 });
 
