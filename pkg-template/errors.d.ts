@@ -15,7 +15,7 @@ export declare class ValidationError extends DailyDialinError {
   toJSON(): { name: string; message: string; issues: Issue[] };
 }
 
-/** Fields every request error carries (never the API key). */
+/** Fields every request error carries (never the API key). Not exported (see the end of the file). */
 interface RequestErrorFields {
   /** HTTP method of the request. */
   method?: string;
@@ -32,13 +32,24 @@ export type DailyApiErrorKind =
   | 'authentication' | 'authorization_header' | 'forbidden' | 'invalid_request' | 'json_parsing'
   | 'not_found' | 'rate_limit' | 'server' | 'unexpected_response' | 'unknown';
 
+/**
+ * What a class's constructor takes besides the message: the fields it carries (errors.js lists
+ * them per class; the base class copies those it is given) and `cause`. So
+ * `new DailyApiError('rate limited', { status: 429, kind: 'rate_limit' })` makes a test double.
+ * Not exported (see the end of the file).
+ */
+type ErrorProps<E> = { [K in Exclude<keyof E, keyof DailyDialinError>]?: E[K] } & { cause?: unknown };
+
 /** Daily answered with an error status. */
 export declare class DailyApiError extends DailyDialinError implements RequestErrorFields {
+  constructor(message?: string, props?: ErrorProps<DailyApiError>);
+  /** The HTTP status; absent when the answer was a success that could not be read (`unexpected_response`). */
   status?: number;
   /** Daily's stable error type, e.g. `not-found`; undefined when the body was not JSON. */
   error?: string;
   /** Daily's human text; may be absent. */
   info?: string;
+  /** What went wrong, from `error` and `status` (`unexpected_response`: a 2xx answer that is not what the API sends). */
   kind: DailyApiErrorKind;
   method?: string;
   path?: string;
@@ -50,27 +61,33 @@ export declare class DailyApiError extends DailyDialinError implements RequestEr
 
 /** The request failed on the network. */
 export declare class NetworkError extends DailyDialinError implements RequestErrorFields {
+  constructor(message?: string, props?: ErrorProps<NetworkError>);
   method?: string;
   path?: string;
   attempts?: number;
   retryable?: boolean;
   /** Whether the request may have reached the server. */
   maybeSent?: boolean;
+  /** For a create after an ambiguous failure: whether it may have been applied. */
   maybeApplied?: boolean;
 }
 
 /** No complete response within the per-attempt timeout. */
 export declare class TimeoutError extends DailyDialinError implements RequestErrorFields {
+  constructor(message?: string, props?: ErrorProps<TimeoutError>);
   method?: string;
   path?: string;
   attempts?: number;
   retryable?: boolean;
+  /** The client's per-attempt timeout (`timeoutMs` option), in milliseconds. */
   timeoutMs?: number;
+  /** For a create after an ambiguous failure: whether it may have been applied. */
   maybeApplied?: boolean;
 }
 
 /** The caller's AbortSignal aborted the call. */
 export declare class AbortError extends DailyDialinError implements RequestErrorFields {
+  constructor(message?: string, props?: ErrorProps<AbortError>);
   method?: string;
   path?: string;
   attempts?: number;
@@ -79,8 +96,13 @@ export declare class AbortError extends DailyDialinError implements RequestError
 
 /** A pinless webhook was rejected, or its options (`bad_options`) or secret cannot be used. */
 export declare class WebhookVerificationError extends DailyDialinError {
+  constructor(message?: string, props?: ErrorProps<WebhookVerificationError>);
   reason:
     | 'missing_signature' | 'missing_timestamp' | 'bad_timestamp' | 'timestamp_too_old'
     | 'timestamp_in_future' | 'bad_secret' | 'signature_mismatch' | 'bad_payload'
     | 'bad_options';
 }
+
+// Only the declarations marked `export` are exported (a declaration file without this exports
+// every top-level declaration, RequestErrorFields and ErrorProps included).
+export {};

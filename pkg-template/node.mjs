@@ -7,6 +7,8 @@ import * as errors from './errors.js';
 initGlue({ module: readFileSync(new URL('./daily_dialin_bg.wasm', import.meta.url)) });
 __registerErrorClasses(errors);
 
+// scripts/assemble-pkg.mjs lists the glue's public exports here: all but its init functions and
+// the internal `__registerErrorClasses` (called above) and `__memoryBytes` (the leak tests' probe).
 export * from './glue.js';
 export * from './errors.js';
 

@@ -1,4 +1,6 @@
 // daily-dialin: browser and bundler entry. Call `await init()` once before anything else.
+// Next: the module's declarations (scripts/assemble-pkg.mjs writes the glue's in place of
+// `export * from './glue.js'`, without its init functions and their types), then the entry's own.
 export * from './glue.js';
 export * from './errors.js';
 

@@ -107,13 +107,18 @@ async function assembleModule(template, out, sub, base) {
   const glueJs = join(bindgen, base, `${base}.js`);
   put('glue.js', shipped(read(glueJs)));
   const glueDts = noDispose(read(bindgen, base, `${base}.d.ts`));
-  put('glue.d.ts', glueDts);
   copyFileSync(join(bindgen, base, wasm), join(dir, wasm));
+  // Every entry's declarations: the glue's, without its init functions and their types (InitOutput
+  // lists the raw wasm exports), then the entry's own. The glue's .d.ts itself is not shipped.
+  const decls = declarationsWithoutInit(glueDts, what('glue.d.ts'));
+
+  // What every entry exports from the glue: not its init functions (each entry has its own) and
+  // not the internal `__` exports (`__registerErrorClasses`, which the entries call themselves,
+  // and `__memoryBytes`, the leak tests' probe, which they read from glue.js directly).
+  const names = (await exportsOf(glueJs)).filter((n) => n !== 'default' && n !== 'initSync' && !n.startsWith('__'));
+  const reexport = `export { ${names.join(', ')} } from './glue.js';`;
 
   // Browser / bundler entry: every glue export, bound by init() (see the template's header).
-  // Not the internal `__` exports (error-class registration, the memory probe of the leak tests):
-  // the Node entries keep them for the tests; a browser page has no use for them.
-  const names = (await exportsOf(glueJs)).filter((n) => n !== 'default' && n !== 'initSync' && !n.startsWith('__'));
   const bindings = [
     `export let ${names.map((n) => `${n} = notReady`).join(', ')};`,
     '',
@@ -124,15 +129,16 @@ async function assembleModule(template, out, sub, base) {
   let web = adapt(read(template, 'web.js'), 'web.js', { errors: 2, wasmNames: 2, entries: 1 });
   web = replaceExactly(web, '/* GLUE EXPORTS */', bindings, 1, what('web.js'));
   put('web.js', shipped(web));
-  put('web.d.ts', adapt(read(template, 'web.d.ts'), 'web.d.ts', { errors: 1, wasmNames: 1 }));
+  const webDts = adapt(read(template, 'web.d.ts'), 'web.d.ts', { errors: 1, wasmNames: 1 });
+  put('web.d.ts', replaceExactly(webDts, "export * from './glue.js';\n", decls, 1, what('web.d.ts')));
 
   // Node (ESM, and CommonJS bundled from it) and Workers: load the same glue synchronously.
-  put('node.mjs', adapt(read(template, 'node.mjs'), 'node.mjs', { errors: 2, wasmNames: 1 }));
-  put('workerd.js', adapt(read(template, 'workerd.js'), 'workerd.js', { errors: 2, wasmNames: 1 }));
+  const syncEntry = (f) => replaceExactly(adapt(read(template, f), f, { errors: 2, wasmNames: 1 }), "export * from './glue.js';", reexport, 1, what(f));
+  put('node.mjs', syncEntry('node.mjs'));
+  put('workerd.js', syncEntry('workerd.js'));
   put('node.cjs', await toCommonJs(join(dir, 'node.mjs'), `${up}errors.cjs`));
-  // Their declarations: the glue's, without its init functions, then the template's tail (once
-  // for ESM, once for CommonJS, which cannot re-export an ES module's declarations).
-  const decls = declarationsWithoutInit(glueDts, what('glue.d.ts'));
+  // Their declarations: the glue's, then the template's tail (once for ESM, once for CommonJS,
+  // which cannot re-export an ES module's declarations).
   const tail = adapt(read(template, 'node.d.mts'), 'node.d.mts', { errors: 1 });
   put('node.d.mts', decls + tail);
   put('node.d.cts', decls + replaceExactly(tail, `'${up}errors.js'`, `'${up}errors.cjs'`, 1, what('node.d.cts')));

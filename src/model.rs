@@ -218,7 +218,12 @@ pub struct DeleteResult {
 }
 
 /// Headers of a built request.
+// A type alias rather than an interface: an object type alias is assignable to
+// `Record<string, string>` (TypeScript gives it an implicit index signature, an interface gets
+// none), so a built request passes as fetch's `RequestInit` as it is: `fetch(req.url, req)`. The
+// override is the whole declaration: keep it in step with the fields.
 #[derive(Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[tsify(type = "{ Authorization: string; \"Content-Type\"?: string }")]
 pub struct RequestHeaders {
     #[serde(rename = "Authorization")]
     pub authorization: String,

@@ -49,8 +49,18 @@ export interface ClientOptions extends RequestOptions {
     maxRetries?: number;
     /** Per-attempt timeout in milliseconds (default 30000). */
     timeoutMs?: number;
-    /** A fetch implementation to use instead of the global `fetch`: called as `fetch(url, init)`, it must resolve to a `Response`. */
-    fetch?: (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignalLike }) => Promise<any>;
+    /**
+     * A fetch implementation to use instead of the global `fetch` (`globalThis.fetch` itself fits):
+     * called as `fetch(url, init)`, it must resolve to a `Response`. `init.signal` is a real
+     * `AbortSignal` (the client's own, one per attempt), typed as the platform's `AbortSignal` when
+     * the project has one (DOM lib or @types/node) and as `AbortSignalLike` otherwise.
+     */
+    fetch?: (url: string, init: {
+        method: string;
+        headers: Record<string, string>;
+        body?: string;
+        signal: AbortSignalLike & (typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : unknown);
+    }) => Promise<any>;
 }
 
 /** The part of an `AbortSignal` the client uses (DOM and Node signals fit). */

@@ -113,10 +113,15 @@ fn build_by_id(
     build(what, Some(id), None, opts, false, |id, _, o, _| core(id, o))
 }
 
+// The validators' input is typed `unknown` in TypeScript: checking a value of unknown shape (a
+// form's fields, `JSON.parse` output) is their job, so the types must not demand a valid body
+// first. The builders and the client keep the precise types. The Rust parameters stay `Ts<...>`
+// (what the value is checked against; only the .d.ts changes, the module is the same).
+
 /// Validates a create body (any JS value) and returns every issue, errors and warnings.
 #[wasm_bindgen(js_name = validateCreate)]
 pub fn validate_create(
-    body: Ts<CreateDialinConfig>,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] body: Ts<CreateDialinConfig>,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] opts: JsValue,
 ) -> Ts<ValidationReport> {
     validate(&body.into_js_value(), &opts, false, |v, o, _| {
@@ -124,10 +129,11 @@ pub fn validate_create(
     })
 }
 
-/// Validates an update (PUT) body; `opts.type` is the stored config's type, when known.
+/// Validates an update (PUT) body (any JS value); `opts.type` is the stored config's type, when
+/// known.
 #[wasm_bindgen(js_name = validateUpdate)]
 pub fn validate_update(
-    patch: Ts<UpdateDialinConfig>,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] patch: Ts<UpdateDialinConfig>,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateUpdateOptions")] opts: JsValue,
 ) -> Ts<ValidationReport> {
     validate(&patch.into_js_value(), &opts, true, |v, o, t| {
@@ -135,10 +141,10 @@ pub fn validate_update(
     })
 }
 
-/// Validates a list query (`undefined` and `null` mean no filters).
+/// Validates a list query (any JS value; `undefined` and `null` mean no filters).
 #[wasm_bindgen(js_name = validateListQuery)]
 pub fn validate_list_query(
-    #[wasm_bindgen(unchecked_optional_param_type = "ListQuery | null")] query: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "unknown")] query: JsValue,
 ) -> Ts<ValidationReport> {
     validate(&query, &JsValue::UNDEFINED, false, |v, _, _| {
         validate::validate_list_query(v)

@@ -12,15 +12,24 @@ const { modulePaths, seed: SEED, inputs: INPUTS, warmup: WARMUP, memorySlack: ME
 const modules = await Promise.all(
   Object.entries(modulePaths).map(async ([name, path]) => [name, await import(pathToFileURL(path).href)]),
 );
+// Each module's wasm memory size: `__memoryBytes` of the glue.js beside its Node entry, the module
+// instance that entry loaded (the entries do not export the glue's internal `__` functions).
+const memoryBytesOf = {};
+for (const [name, mod] of modules) {
+  const glue = await import(new URL('./glue.js', pathToFileURL(modulePaths[name])).href);
+  assert.equal(glue.generateHmacSecret, mod.generateHmacSecret, `${name}: glue.js is the instance its entry loaded`);
+  memoryBytesOf[name] = glue.__memoryBytes;
+}
 const byName = Object.fromEntries(modules);
 // The generator makes some inputs with the package itself (outside the checked calls).
 const helpers = {
   buildCreateRequest: byName['daily-dialin'].buildCreateRequest,
   signPinlessWebhook: byName['daily-dialin/webhook'].signPinlessWebhook,
 };
-/** The module under test (its error classes are the shared ones of errors.js), and its name. */
+/** The module under test (its error classes are the shared ones of errors.js), its name and memory probe. */
 let dd;
 let moduleName;
+let memoryBytes;
 
 const KEY = 'sk_FUZZ_SECRET_KEY_7f3a';
 const VALID = [
@@ -309,7 +318,7 @@ function run() {
         const req = helpers.buildCreateRequest(VALID[0], { apiKey: KEY });
         dd.toCurl({ ...req, body: HUGE[0] });
       }
-      warm = dd.__memoryBytes();
+      warm = memoryBytes();
     }
     for (const [name, makeArgs, fn, check, thrown = checkThrown] of calls) {
       const where = `${name} (seed ${SEED}, input ${i})`;
@@ -334,7 +343,7 @@ function run() {
       counts[name].ok++;
     }
   }
-  const end = dd.__memoryBytes();
+  const end = memoryBytes();
   assert.ok(end <= warm + MEMORY_SLACK, `${moduleName}: wasm memory grew from ${warm} to ${end} bytes after warm-up`);
   assert.ok(end <= 64 << 20, `wasm memory reached ${end} bytes`);
   // Both outcomes were exercised for the functions that can refuse.
@@ -349,7 +358,9 @@ const out = { counts: {}, memory: {} };
 for (const [name, mod] of modules) {
   dd = mod;
   moduleName = name;
-  assert.ok(typeof dd.__memoryBytes === 'function', `${name}: no __memoryBytes`);
+  memoryBytes = memoryBytesOf[name];
+  assert.ok(typeof memoryBytes === 'function', `${name}: no __memoryBytes in its glue.js`);
+  assert.ok(!('__memoryBytes' in dd), `${name}: the entry exports the internal __memoryBytes`);
   const r = run();
   out.counts[name] = r.counts;
   out.memory[name] = r.memory;

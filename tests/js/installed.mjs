@@ -2,7 +2,7 @@
 // packed with `npm pack` and installed (offline) into a consumer project under .tmp/consumer, once
 // per build. Tests import them through a module inside that project, so `daily-dialin` and
 // `daily-dialin-emulator` resolve through the packages' exports maps.
-import { existsSync, writeFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, writeFileSync, readFileSync, readdirSync, statSync, realpathSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packAndInstall, PACKAGES } from '../../scripts/pack-install.mjs';
@@ -43,5 +43,20 @@ export async function dd() {
 export const installedDir = () => join(CONSUMER, 'node_modules', 'daily-dialin');
 export const installedEmulatorDir = () => join(CONSUMER, 'node_modules', 'daily-dialin-emulator');
 export const listInstalled = () => readdirSync(installedDir());
+
+/**
+ * The wasm memory size, in bytes, of an installed module (`sub`: '' for the package root, 'core/',
+ * 'webhook/'), for the leak tests. The entries do not export the glue's internal `__memoryBytes`:
+ * this imports the glue.js their Node ESM entry loads, by its file URL, so it is the same module
+ * instance (the same wasm memory); `sameAs` is one of that entry's functions, checked to be the
+ * glue's own.
+ */
+export async function memoryProbe(sub, sameAs) {
+  const url = pathToFileURL(join(realpathSync(installedDir()), sub, 'glue.js')).href;
+  const glue = await import(url);
+  if (typeof glue.__memoryBytes !== 'function') throw new Error(`${url} has no __memoryBytes`);
+  if (!Object.values(glue).includes(sameAs)) throw new Error(`${url} is not the module instance the entry loaded`);
+  return glue.__memoryBytes;
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) installPackage();

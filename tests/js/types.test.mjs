@@ -3,7 +3,8 @@
 // files carry `// @ts-expect-error` lines for wrong bodies, so tsc fails if the types accept them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempDir, pack, project, tool } from './helpers.mjs';
+import { join } from 'node:path';
+import { ROOT, tempDir, pack, project, tool } from './helpers.mjs';
 
 // Shared body of the consumer: everything here must type-check under both resolutions.
 const USES = `
@@ -35,7 +36,25 @@ const q: ListQuery = { limit: '10' };
 // @ts-expect-error toCurl takes a whole HttpRequest (the parameter is typed by the Rust type)
 toCurl({ method: 'GET' });
 // @ts-expect-error a list query is an object (or null/undefined)
-validateListQuery('limit=10');
+buildListRequest('limit=10', { apiKey: 'k' });
+
+// The validators take any value (checking it is their job): a form's fields, parsed JSON.
+declare const text: string;
+declare const x: unknown;
+const formObject: { type: string; phone_number: string } = { type: 'pin_dialin', phone_number: '+14155550123' };
+const fromValues: boolean[] = [
+  validateCreate(formObject).ok,
+  validateCreate(JSON.parse(text)).ok,
+  validateCreate(x as unknown, { allowPrivateUrls: true }).ok,
+  validateUpdate({ name_prefix: 12 }).ok,
+  validateUpdate(JSON.parse(text), { type: 'pin_dialin' }).ok,
+  validateListQuery(x).ok,
+  validateListQuery({ limit: '10' }).ok,
+];
+// @ts-expect-error the builders keep the precise body type: validate first
+buildCreateRequest(formObject, { apiKey: 'k' });
+// @ts-expect-error the builders keep the precise patch type
+buildUpdateRequest('cfg', JSON.parse(text) as { name_prefix: number }, { apiKey: 'k' });
 
 function describe(c: CreateDialinConfig): string {
   // The union narrows on \`type\`.
@@ -74,27 +93,119 @@ try {
   }
 }
 const made = new ValidationError('custom', { issues: [] });
-use(describe, t, sev, ok, ct, auth, others, curl, cfg, initDone, made, pinWithHmac, badType, noPhone, pinlessWithIvr, patchType, q);
+use(describe, t, sev, ok, ct, auth, others, curl, cfg, initDone, made, pinWithHmac, badType, noPhone, pinlessWithIvr, patchType, q, fromValues);
+`;
+
+// The client (package root only): a minimal custom fetch that needs no DOM or Node types, every
+// call, and the fields of each error class as the docs use them.
+const CLIENT = `
+const sentLines: string[] = [];
+const client = new DailyDialinClient({
+  apiKey: 'k',
+  maxRetries: 1,
+  timeoutMs: 5000,
+  fetch: async (url, init) => {
+    sentLines.push(\`\${init.method} \${url} \${init.headers.Authorization} \${init.body ?? ''} \${init.signal.aborted}\`);
+    return { status: 200, headers: { get: () => null }, text: async () => '{}' };
+  },
+});
+const minimal: ClientOptions = { apiKey: 'k', fetch: async (url: string, init: { signal: AbortSignalLike }) => ({ url, init }) };
+async function useClient(id: string, signal: AbortSignalLike): Promise<void> {
+  const created: DialinConfig = await client.create(pin, { signal });
+  const r: DeleteResult = await client.delete(id);
+  const reconciled: boolean | undefined = r.reconciled;
+  const updated: DialinConfig = await client.update(id, { name_prefix: 'x' }, { type: 'pin_dialin', signal });
+  const listed: DialinConfigPage = await client.list({ limit: 10 });
+  for await (const c of client.listAll({ type: 'pin_dialin' })) use(c.id);
+  // @ts-expect-error the client keeps the precise body type: validate first
+  await client.create(formObject);
+  try {
+    await client.get(id);
+  } catch (e) {
+    if (e instanceof DailyApiError) {
+      const kind: DailyApiErrorKind = e.kind;
+      const status: number | undefined = e.status;
+      const texts: (string | undefined)[] = [e.error, e.info, e.method, e.path];
+      const attempts: number | undefined = e.attempts;
+      const flags: (boolean | undefined)[] = [e.retryable, e.maybeApplied];
+      use(kind, status, texts, attempts, flags, e.toJSON());
+    } else if (e instanceof NetworkError) {
+      const flags: (boolean | undefined)[] = [e.maybeSent, e.maybeApplied, e.retryable];
+      const attempts: number | undefined = e.attempts;
+      use(flags, attempts, e.method, e.path);
+    } else if (e instanceof TimeoutError) {
+      const ms: number | undefined = e.timeoutMs;
+      const flags: (boolean | undefined)[] = [e.maybeApplied, e.retryable];
+      use(ms, flags, e.attempts, e.method, e.path);
+    } else if (e instanceof AbortError) {
+      const attempts: number | undefined = e.attempts;
+      use(attempts, e.retryable, e.method, e.path);
+    }
+  }
+  use(created, reconciled, updated, listed, minimal, sentLines);
+}
+// Every kind a DailyApiError carries: a case the type lacks fails to compile.
+function kindText(k: DailyApiErrorKind): string {
+  switch (k) {
+    case 'authentication': case 'authorization_header': case 'forbidden': case 'invalid_request':
+    case 'json_parsing': case 'not_found': case 'rate_limit': case 'server':
+    case 'unexpected_response': case 'unknown':
+      return k;
+  }
+}
+// Test doubles: the constructors take the fields the classes carry.
+const doubles: DailyDialinError[] = [
+  new DailyApiError('rate limited', { status: 429, kind: 'rate_limit', retryable: true, attempts: 3, method: 'GET', path: '/v1/x' }),
+  new NetworkError('reset', { maybeSent: true, maybeApplied: false, attempts: 1, cause: new Error('ECONNRESET') }),
+  new TimeoutError('slow', { timeoutMs: 10, maybeApplied: true }),
+  new AbortError('stop', { attempts: 2 }),
+];
+use(useClient, kindText, doubles);
+`;
+
+// Needs a global fetch (the DOM lib, or Node's types): a built request is a fetch init as it is.
+const FETCH = `
+const sent: Promise<Response> = fetch(req.url, req);
+const sentAll: Promise<Response>[] = others.map((o) => fetch(o.url, o));
+use(sent, sentAll);
+`;
+// ...and the client takes the platform's fetch and AbortSignal.
+const CLIENT_FETCH = `
+const withGlobalFetch = new DailyDialinClient({ apiKey: 'k', fetch: globalThis.fetch });
+const withFetch = new DailyDialinClient({ apiKey: 'k', fetch });
+const controller = new AbortController();
+const got: Promise<DialinConfig> = withGlobalFetch.get('cfg', { signal: controller.signal });
+use(withFetch, got);
 `;
 
 const IMPORTS = `CreateDialinConfig, UpdateDialinConfig, ListQuery, DialinType, DialinConfig, DialinConfigPage,
   Issue, Severity, ValidationReport, HttpRequest`;
 const VALUES = `init, validateCreate, validateUpdate, validateListQuery, buildCreateRequest, buildUpdateRequest,
   buildGetRequest, buildListRequest, buildDeleteRequest, toCurl, ValidationError, DailyDialinError`;
+const CLIENT_IMPORTS = 'ClientOptions, AbortSignalLike, DeleteResult, DailyApiErrorKind';
+const CLIENT_VALUES = 'DailyDialinClient, DailyApiError, NetworkError, TimeoutError, AbortError';
 
-const ESM = `import { ${VALUES} } from 'daily-dialin';
-import type { ${IMPORTS} } from 'daily-dialin';
-${USES}`;
+const ESM = `import { ${VALUES}, ${CLIENT_VALUES} } from 'daily-dialin';
+import type { ${IMPORTS}, ${CLIENT_IMPORTS} } from 'daily-dialin';
+${USES}${CLIENT}`;
 const CJS = `import dd = require('daily-dialin');
-const { ${VALUES} } = dd;
+const { ${VALUES}, ${CLIENT_VALUES} } = dd;
 type CreateDialinConfig = dd.CreateDialinConfig; type UpdateDialinConfig = dd.UpdateDialinConfig;
 type ListQuery = dd.ListQuery; type DialinType = dd.DialinType; type DialinConfig = dd.DialinConfig;
 type DialinConfigPage = dd.DialinConfigPage; type Issue = dd.Issue; type Severity = dd.Severity;
 type ValidationReport = dd.ValidationReport; type HttpRequest = dd.HttpRequest;
-type ValidationError = dd.ValidationError;
-${USES}`;
+type ValidationError = dd.ValidationError; type DailyDialinError = dd.DailyDialinError;
+type ClientOptions = dd.ClientOptions; type AbortSignalLike = dd.AbortSignalLike;
+type DeleteResult = dd.DeleteResult; type DailyApiErrorKind = dd.DailyApiErrorKind;
+${USES}${CLIENT}`;
 // daily-dialin/core: the same types and functions, without the client.
-const CORE = ESM.replaceAll("from 'daily-dialin';", "from 'daily-dialin/core';");
+const CORE = `import { ${VALUES} } from 'daily-dialin/core';
+import type { ${IMPORTS} } from 'daily-dialin/core';
+${USES}`;
+const CORE_CJS = CJS.replace("require('daily-dialin')", "require('daily-dialin/core')")
+  .replace(`, ${CLIENT_VALUES} }`, ' }')
+  .replace(/\ntype ClientOptions[^\n]*\ntype DeleteResult[^\n]*/, '')
+  .replace(CLIENT, '');
 // daily-dialin/webhook: the verifier's types, narrowing on kind, wrong inputs refused.
 const WEBHOOK = `import { init, verifyPinlessWebhook, signPinlessWebhook, generateHmacSecret, WebhookVerificationError } from 'daily-dialin/webhook';
 import type { PinlessWebhook, PinlessCallPayload, PinlessWebhookWarning, VerifyPinlessWebhookOptions, WebhookFailureReason } from 'daily-dialin/webhook';
@@ -154,7 +265,7 @@ function tsc(dir) {
   assert.equal(code, 0, `tsc failed:\n${out}`);
 }
 
-test('tsc --strict, moduleResolution nodenext (ESM and CJS consumers, Node types, no DOM lib)', () => {
+test('tsc --strict, moduleResolution nodenext (ESM and CJS consumers, Node entry types, no DOM lib, no @types/node)', () => {
   const dir = project(tmp.dir, 'ts-nodenext', tarball, {
     'tsconfig.json': JSON.stringify({
       compilerOptions: {
@@ -172,8 +283,33 @@ test('tsc --strict, moduleResolution nodenext (ESM and CJS consumers, Node types
     'consumer.mts': `${ESM}\nawait initDone;\n`,
     'consumer.cts': CJS,
     'core.mts': `${CORE}\nawait initDone;\n`,
-    'core.cts': CJS.replace("require('daily-dialin')", "require('daily-dialin/core')"),
+    'core.cts': CORE_CJS,
     'webhook.mts': `${WEBHOOK}\nawait ready;\n`,
+  });
+  tsc(dir);
+});
+
+test("tsc --strict, moduleResolution nodenext with Node's own types (@types/node: global fetch, AbortSignal)", () => {
+  const dir = project(tmp.dir, 'ts-node-types', tarball, {
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        lib: ['es2022'],
+        // The repository's own @types/node (a devDependency): the throw-away project installs
+        // only the tarball, offline.
+        typeRoots: [join(ROOT, 'node_modules', '@types')],
+        types: ['node'],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+      },
+      files: ['consumer.mts', 'consumer.cts', 'core.mts'],
+    }),
+    'consumer.mts': `${ESM}${FETCH}${CLIENT_FETCH}\nawait initDone;\n`,
+    'consumer.cts': `${CJS}${FETCH}${CLIENT_FETCH}`,
+    'core.mts': `${CORE}${FETCH}\nawait initDone;\n`,
   });
   tsc(dir);
 });
@@ -193,8 +329,8 @@ test('tsc --strict, moduleResolution bundler (web entry types)', () => {
       },
       files: ['consumer.ts', 'web-only.ts', 'core.ts', 'webhook.ts'],
     }),
-    'consumer.ts': `${ESM}\nawait initDone;\nexport {};\n`,
-    'core.ts': `${CORE}\nawait initDone;\nexport {};\n`,
+    'consumer.ts': `${ESM}${FETCH}${CLIENT_FETCH}\nawait initDone;\nexport {};\n`,
+    'core.ts': `${CORE}${FETCH}\nawait initDone;\nexport {};\n`,
     'webhook.ts': `${WEBHOOK}\nawait ready;\nexport {};\n`,
     'web-only.ts': WEB_ONLY,
   });
