@@ -3,7 +3,7 @@
 //!
 //! - [`load`] reads a file (`{ "configs": [ <create body>, ... ] }`), resolves `{ "env": "NAME" }`
 //!   values and validates it whole; [`validate_file`] reports its issues, also without the
-//!   environment ([`Env::Unresolved`]).
+//!   environment ([`Env::Unresolved`]). [`FILE_SCHEMA`] is its JSON Schema.
 //! - [`plan`] compares the loaded configs with the current ones and returns the ordered
 //!   [`Action`]s; each action's [`Action::steps`] are the requests that carry it out.
 //!
@@ -22,8 +22,10 @@ use crate::model::{DialinConfig, DialinConfigSettings, DialinType};
 
 mod file;
 mod render;
+mod schema;
 
 pub use file::{code, load, validate_file, DesiredConfig, DesiredState, Env};
+pub use schema::FILE_SCHEMA;
 
 /// A setting that a plan compares: the string leaves of a create body, in the documented order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
