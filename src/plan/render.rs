@@ -3,17 +3,23 @@
 //! ```text
 //! + create configs[0] phone_number "+12095550100" (pinless_dialin)
 //!     + phone_number: "+12095550100"
-//!     + hmac: set (secret, from $DAILY_HMAC)
-//! ~ update configs[1] phone_number "+12095550101" (pinless_dialin, id 0cb3...)
-//!     ~ hold_music_url: "https://a.example/old.mp3" -> "https://a.example/new.mp3"
-//!       timeout_config.message: kept (not in the file; an update does not remove it)
-//! -/+ replace configs[2] phone_number "+12095550102" (id 5d1e...): pin_dialin -> pinless_dialin
-//! - delete id 9f00... phone_number "+12095550199" (pin_dialin): not in the file
-//! = unchanged configs[3] name_prefix "sip-trunk" (id 77aa...)
-//! ? unmanaged id 1b2c... (pinless_dialin): not in the file; left alone (prune deletes it)
+//!     + hmac: set (secret, from $SUPPORT_HMAC)
+//!     + room_creation_api: "https://example.com/api/dial"
+//! ~ update configs[1] phone_number "+12095550101" (pinless_dialin, id "u1")
+//!     ~ room_creation_api: "https://example.com/api/dial" -> "https://hooks.example.org/dial"
+//!       name_prefix: kept (not in the file; an update does not remove it)
+//! -/+ replace configs[2] phone_number "+12095550102" (id "r1"): pin_dialin -> pinless_dialin; the type cannot change, so it is deleted and created again
+//!     + room_creation_api: "https://example.com/api/dial"
+//!     - ivr_greeting.message: "Welcome"
+//! = unchanged configs[3] name_prefix "trunk" (id "s1")
+//! - delete id "x" phone_number "+12095550199" (pin_dialin): not in the file
 //!
-//! Plan: 1 to create, 1 to update, 1 to replace, 1 to delete; 1 unchanged, 1 unmanaged.
+//! Plan: 1 to create, 1 to update, 1 to replace, 1 to delete; 1 unchanged, 0 unmanaged.
 //! ```
+//!
+//! Without prune, a stored config that the file does not hold is
+//! `? unmanaged id "x" phone_number "+12095550199" (pin_dialin): not in the file; left alone
+//! (prune deletes it)`. `tests/plan.rs` (`render_text_reads_like_a_diff`) holds the exact text.
 //!
 //! Values are JSON-quoted, and characters that could move a terminal's cursor or reorder a line
 //! (controls, bidirectional overrides) are written as `\uXXXX`: stored values come from Daily and
