@@ -13,6 +13,8 @@
 //! a call comes in); `sip_uri` is not settable but may be sent back as `GET /v1/` gave it, and it
 //! is kept for the entry with the same number (or, for an entry without one, the same `sip_uri`).
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -171,27 +173,40 @@ impl Domain {
         pings: &mut Vec<DialinConfig>,
     ) -> Vec<DialinConfigSettings> {
         let old = &self.pinless_dialin;
+        // Maps, so that a large array costs linear time (numbers and sip_uris are unique in it).
+        let by_phone: HashMap<&str, usize> = old
+            .iter()
+            .enumerate()
+            .filter_map(|(j, o)| Some((o.phone_number.as_deref()?, j)))
+            .collect();
+        let by_sip: HashMap<&str, usize> = old
+            .iter()
+            .enumerate()
+            .filter_map(|(j, o)| Some((o.sip_uri.as_deref()?, j)))
+            .collect();
         let mut taken = vec![false; old.len()];
         let mut matched: Vec<Option<usize>> = vec![None; entries.len()];
         // Numbers first, so that an entry sending back another's sip_uri cannot take it from it.
         for (m, e) in matched.iter_mut().zip(&entries) {
-            let Some(phone) = e.settings.phone_number.as_deref() else {
-                continue;
-            };
-            if let Some(j) =
-                (0..old.len()).find(|&j| !taken[j] && old[j].phone_number.as_deref() == Some(phone))
-            {
+            let j = e
+                .settings
+                .phone_number
+                .as_deref()
+                .and_then(|p| by_phone.get(p));
+            if let Some(&j) = j.filter(|&&j| !taken[j]) {
                 taken[j] = true;
                 *m = Some(j);
             }
         }
         for (m, e) in matched.iter_mut().zip(&entries) {
-            let Some(given) = e.given_sip_uri.as_deref().filter(|_| m.is_none()) else {
+            if m.is_some() {
                 continue;
-            };
-            if let Some(j) = (0..old.len())
-                .find(|&j| !taken[j] && old[j].sip_uri.as_deref() == Some(bare_sip(given)))
-            {
+            }
+            let j = e
+                .given_sip_uri
+                .as_deref()
+                .and_then(|s| by_sip.get(bare_sip(s)));
+            if let Some(&j) = j.filter(|&&j| !taken[j]) {
                 taken[j] = true;
                 *m = Some(j);
             }
@@ -225,7 +240,7 @@ impl Domain {
     /// request leaves out keeps its entries).
     fn check_numbers_unique(&self, replaced: &[Option<Vec<Entry>>; 2]) -> Result<(), Reply> {
         // number -> (entry, whether the request sent it)
-        let mut seen: Vec<(&str, (String, bool))> = Vec::new();
+        let mut seen: HashMap<&str, (String, bool)> = HashMap::new();
         for ((name, t), new) in ARRAYS.iter().zip(replaced) {
             let numbers: Vec<Option<&str>> = match new {
                 Some(entries) => entries
@@ -241,7 +256,7 @@ impl Domain {
             for (i, phone) in numbers.into_iter().enumerate() {
                 let Some(phone) = phone else { continue };
                 let here = (format!("{name}[{i}]"), new.is_some());
-                if let Some((_, there)) = seen.iter().find(|(p, _)| *p == phone) {
+                if let Some(there) = seen.get(phone) {
                     // Reported at an entry of the request (the stored arrays hold no duplicate),
                     // naming the other one.
                     let ((at, _), (other, other_sent)) = if here.1 {
@@ -258,7 +273,7 @@ impl Domain {
                         "properties.{at}.phone_number: {phone} is also in {other}{kept}; a number belongs to one entry of pinless_dialin and pin_dialin only"
                     )));
                 }
-                seen.push((phone, here));
+                seen.insert(phone, here);
             }
         }
         Ok(())

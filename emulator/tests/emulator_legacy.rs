@@ -748,3 +748,31 @@ fn calls_to_a_number_only_in_an_array_are_routed() {
     let r = call(&mut h, json!({ "sip_uri": sip }));
     assert_eq!(r.status, 404, "a dropped entry answers nothing");
 }
+
+#[test]
+fn large_arrays_are_replaced_in_one_call() {
+    let mut h = Harness::new();
+    let entries: Vec<Value> = (0..2000)
+        .map(|n| json!({ "phone_number": number(n), "room_creation_api": HOOK, "hmac": SECRET }))
+        .collect();
+    let first = domain_set(&mut h, json!({ "pinless_dialin": entries }));
+    let reversed: Vec<Value> = entries.iter().rev().cloned().collect();
+    let second = domain_set(&mut h, json!({ "pinless_dialin": reversed }));
+    let sip = |d: &Value, i: usize| d["config"]["pinless_dialin"][i]["sip_uri"].clone();
+    assert_eq!(
+        sip(&second, 0),
+        sip(&first, 1999),
+        "each number keeps its sip_uri"
+    );
+    assert_eq!(sip(&second, 1999), sip(&first, 0));
+    // A duplicate at the very end is found.
+    let mut dup = entries.clone();
+    dup.push(json!({ "phone_number": number(0), "room_creation_api": HOOK }));
+    let r = set(&mut h, json!({ "pinless_dialin": dup }));
+    assert!(
+        r.info()
+            .starts_with("properties.pinless_dialin[2000].phone_number: +12095550000 is also in pinless_dialin[0]"),
+        "{}",
+        r.info()
+    );
+}
