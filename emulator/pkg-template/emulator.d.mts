@@ -106,6 +106,10 @@ export interface CallRecord {
   callDomain: string;
   to: string;
   from: string;
+  /**
+   * The id of the config that answered, or, for a number only in the domain's legacy arrays,
+   * the entry's place when the call started (`pinless_dialin[0]`).
+   */
   config_id: string;
   status: CallStatus;
   created_ms: number;
@@ -125,12 +129,21 @@ export interface CallRecord {
   played_message: string | null;
 }
 
-/** The persisted state (`exportState()`, the `--data` file). Contains the `hmac` secrets. */
+/**
+ * The persisted state (`exportState()`, the `--data` file). Contains the `hmac` secrets. Version 2
+ * added `domain` (`GET /v1/`'s domain properties and legacy dial-in arrays); a version 1 state,
+ * without it, is still read.
+ */
 export interface EmulatorState {
   version: number;
   next_seq: number;
   configs: Array<{ seq: number; id: string; type: 'pinless_dialin' | 'pin_dialin'; config: Record<string, unknown> }>;
   deleted: Array<{ seq: number; id: string }>;
+  domain?: {
+    properties: Record<string, unknown>;
+    pinless_dialin: Array<Record<string, unknown>>;
+    pin_dialin: Array<Record<string, unknown>>;
+  };
 }
 
 export interface RunningEmulator {
@@ -155,7 +168,7 @@ export interface RunningEmulator {
   /** The call log, oldest first. */
   calls(): Promise<CallRecord[]>;
   call(id: string): Promise<CallRecord>;
-  /** Clears configs, calls, faults and rate-limit counters (and the data file). */
+  /** Clears configs, the domain config (with its legacy arrays), calls, faults and rate-limit counters (and the data file). */
   reset(): Promise<unknown>;
   exportState(): EmulatorState;
   /** Replaces the state (validated like creates; nothing changes on error). */

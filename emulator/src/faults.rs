@@ -30,7 +30,7 @@ pub(crate) struct Fault {
     pub id: u64,
     /// Upper-case method, or `null` for any method.
     pub method: Option<String>,
-    /// Path prefix, always under `/v1`.
+    /// Path prefix, always under `/v1`; `/v1/` is the domain config route `/v1/` alone.
     pub path: String,
     /// Matching requests still to be hit.
     pub remaining: u64,
@@ -50,8 +50,14 @@ impl Fault {
         self.status.is_none() && self.body.is_none() && !self.drop && !self.apply
     }
 
+    /// `path` is the request's path without its trailing `/` (the domain config is `/v1`).
     pub fn matches(&self, method: &str, path: &str) -> bool {
-        self.method.as_deref().is_none_or(|m| m == method) && path.starts_with(&self.path)
+        let path_matches = if self.path == DOMAIN_PATH {
+            path == "/v1"
+        } else {
+            path.starts_with(&self.path)
+        };
+        self.method.as_deref().is_none_or(|m| m == method) && path_matches
     }
 
     /// What the client sees instead of the real answer.
@@ -116,6 +122,10 @@ impl Fault {
         }
     }
 }
+
+/// The fault path of the domain config route (`GET`/`POST /v1/`) alone: given as `/` or `/v1/`.
+/// `/v1` (the default) is the prefix of every route.
+const DOMAIN_PATH: &str = "/v1/";
 
 /// A path given without the `/v1` prefix (`/domain-dialin-config`) is read under `/v1`.
 fn normalise_path(p: String) -> String {

@@ -8,6 +8,8 @@
 //! # Routes
 //! | route | auth | answer |
 //! |---|---|---|
+//! | `GET /v1/` | yes | 200 the domain `{domain_name, domain_id, config}` with `config.pinless_dialin` / `config.pin_dialin` |
+//! | `POST /v1/` | yes | `{properties}`: sets properties, replaces each legacy array given; 200 the domain |
 //! | `POST /v1/domain-dialin-config` | yes | 200 config (pinless: + `hmac` if none, `sip_uri`) |
 //! | `GET /v1/domain-dialin-config` | yes | 200 `{total_count, data}` |
 //! | `GET`/`PUT`/`DELETE /v1/domain-dialin-config/:id` | yes | 200 config / 200 `{"status":"deleted"}` |
@@ -37,7 +39,8 @@
 //! Body `{ method?, path?, count? = 1, status?, body?, delay_ms? = 0, drop? = false,
 //! apply? = false, retry_after? }` ([`FAULT_FIELDS`]). A fault matches `/v1` requests whose method
 //! equals `method` (any when absent, case-insensitive) and whose path starts with `path` (default
-//! `/v1`; a path without `/v1` is read under it); the first matching fault in the queue is used,
+//! `/v1`; a path without `/v1` is read under it; `/` or `/v1/` matches the domain config route
+//! `/v1/` alone); the first matching fault in the queue is used,
 //! `count` times. Admin routes and `OPTIONS` are never faulted. The answer is:
 //! - only `delay_ms` (no `status`, `body`, `drop`, `apply`): the real answer, delayed;
 //! - otherwise `status` (default 500) with `body` (a string is sent raw, other JSON serialized;
@@ -84,9 +87,15 @@
 //!   beyond being a non-empty string; a call already routed or timed out is 404 "Call Forwarding
 //!   Failed". A failed webhook does not end the call early: it is held until the timeout.
 //! - Calls are not persisted; at most 1000 are kept.
+//! - The legacy domain-level arrays (`domain.rs`, docs/emulator.md#legacy-domain-level-arrays):
+//!   a store beside the configs; a POST that names an array replaces it whole, a pinless entry
+//!   without `hmac` gets a new one each time; a number is in one entry of the two arrays at most
+//!   but may also have a config, which then answers its calls; a number only in an array is
+//!   still routed (the call log's `config_id` is the entry's place, `pinless_dialin[2]`).
 
 mod access;
 mod calls;
+mod domain;
 mod faults;
 mod http;
 mod ids;
@@ -98,6 +107,7 @@ mod wasm;
 use serde::{Deserialize, Serialize};
 
 pub use calls::{CallStatus, CALL_FIELDS, DEFAULT_FROM, TEST_PING_BODY};
+pub use domain::DOMAIN_NAME;
 pub use faults::{FAULT_FIELDS, FAULT_HEADER};
 pub use ids::{Random, SeededRandom};
 pub use limits::RateLimit;
@@ -323,11 +333,14 @@ impl From<Result<Reply, Reply>> for Outcome {
     }
 }
 
+/// `GET`/`POST /v1/`, the domain config (one trailing `/` is dropped by [`clean_path`]).
+const DOMAIN: &str = "/v1";
 const RESOURCE: &str = "/v1/domain-dialin-config";
 const PINLESS_CALL_UPDATE: &str = "/v1/dialin/pinlessCallUpdate";
 const ADMIN: &str = "/_emulator";
 
 enum ApiRoute<'p> {
+    Domain,
     Collection,
     Item(&'p str),
     PinlessCallUpdate,
@@ -335,6 +348,7 @@ enum ApiRoute<'p> {
 
 fn api_route(path: &str) -> Option<ApiRoute<'_>> {
     match path {
+        DOMAIN => Some(ApiRoute::Domain),
         RESOURCE => Some(ApiRoute::Collection),
         PINLESS_CALL_UPDATE => Some(ApiRoute::PinlessCallUpdate),
         _ => path
@@ -375,13 +389,13 @@ fn clean_path<'a>(path: &'a str, query: &'a str) -> (&'a str, &'a str) {
 }
 
 /// True for requests that can change the persisted state when they succeed (create, update,
-/// delete, reset, state import). Prefer [`EmuResponse::state_changed`], which also covers
+/// delete, domain config, reset, state import). Prefer [`EmuResponse::state_changed`], which also covers
 /// `apply` faults; this helps a server that wants to serialise writes before handling.
 pub fn is_mutating(method: &str, path: &str) -> bool {
     let (path, _) = clean_path(path, "");
     let method = method.to_ascii_uppercase();
     match (method.as_str(), api_route(path)) {
-        ("POST", Some(ApiRoute::Collection)) => true,
+        ("POST", Some(ApiRoute::Collection | ApiRoute::Domain)) => true,
         ("PUT" | "DELETE", Some(ApiRoute::Item(_))) => true,
         _ => matches!(
             (method.as_str(), path),
@@ -498,6 +512,9 @@ impl Emulator {
             return route_not_found(path).into();
         };
         match (route, method) {
+            (ApiRoute::Domain, "GET") => Reply::ok(&self.domain_view()).into(),
+            (ApiRoute::Domain, "POST") => self.set_domain(req.body, req.now_ms, rng),
+            (ApiRoute::Domain, _) => method_not_allowed(method, "/v1/", "GET, POST").into(),
             (ApiRoute::Collection, "POST") => self.create(req.body, req.now_ms, rng),
             (ApiRoute::Collection, "GET") => parse_query(query)
                 .and_then(|pairs| self.store.list(&pairs))
@@ -555,6 +572,32 @@ impl Emulator {
                     effects,
                 }
             }
+        }
+    }
+
+    /// The domain object of `GET /v1/` and `POST /v1/`. `domain_id` is the `callDomain` of
+    /// simulated calls: both name the domain (an assumption; Daily does not say).
+    fn domain_view(&self) -> serde_json::Value {
+        self.store
+            .domain()
+            .view(DOMAIN_NAME, &self.opts.call_domain)
+    }
+
+    /// `POST /v1/`: the domain properties, and the legacy arrays replaced whole.
+    fn set_domain(&mut self, body: &[u8], now_ms: u64, rng: &mut dyn Random) -> Outcome {
+        let opts = self.validation();
+        let sip_domain = self.opts.sip_domain.clone();
+        match parse_body(body).and_then(|v| self.store.set_domain(&v, &opts, &sip_domain, rng)) {
+            Err(reply) => reply.into(),
+            Ok((set, journal)) => Outcome {
+                reply: Reply::ok(&self.domain_view()),
+                effects: set
+                    .pings
+                    .iter()
+                    .map(|c| calls::webhook_effect("", c, TEST_PING_BODY.to_string(), now_ms))
+                    .collect(),
+                journal,
+            },
         }
     }
 
@@ -657,12 +700,22 @@ impl Emulator {
             Ok(spec) => spec,
             Err(reply) => return reply.into(),
         };
+        // A config of /domain-dialin-config first; then the legacy arrays, which Daily still
+        // routes (docs/emulator.md#legacy-domain-level-arrays).
         let config = match (&spec.to, &spec.sip_uri) {
-            (Some(to), _) => self.store.by_phone(to),
-            (None, Some(uri)) => self.store.by_sip_uri(uri),
+            (Some(to), _) => self
+                .store
+                .by_phone(to)
+                .cloned()
+                .or_else(|| self.store.domain().by_phone(to)),
+            (None, Some(uri)) => self
+                .store
+                .by_sip_uri(uri)
+                .cloned()
+                .or_else(|| self.store.domain().by_sip_uri(uri)),
             (None, None) => None,
         };
-        let Some(config) = config.cloned() else {
+        let Some(config) = config else {
             let what = spec.to.as_deref().or(spec.sip_uri.as_deref()).unwrap_or("");
             return Reply::not_found(&format!("no dial-in config answers {what}")).into();
         };
@@ -696,15 +749,18 @@ impl Emulator {
     }
 
     /// The persisted state as JSON: `{version, next_seq, configs: [{seq, id, type, config}],
-    /// deleted: [{seq, id}]}` (configs oldest first; hmac secrets included).
+    /// deleted: [{seq, id}], domain: {properties, pinless_dialin, pin_dialin}}` (configs oldest
+    /// first; hmac secrets included). [`STATE_VERSION`] 2; `import_state` also reads version 1,
+    /// which had no `domain`.
     pub fn export_state(&self) -> String {
         self.store.export()
     }
 
-    /// Applies one [`EmuResponse::journal`] line to the persisted state (configs only: calls,
-    /// faults and counters are not persisted). Replaying a journal on a state that already holds
-    /// some or all of its changes gives the same state (each line sets a config, a deletion or
-    /// the whole state), so a crash between writing a snapshot and clearing the journal is safe.
+    /// Applies one [`EmuResponse::journal`] line to the persisted state (configs and the domain
+    /// config only: calls, faults and counters are not persisted). Replaying a journal on a state
+    /// that already holds some or all of its changes gives the same state (each line sets a
+    /// config, a deletion, the whole domain config or the whole state), so a crash between
+    /// writing a snapshot and clearing the journal is safe.
     pub fn apply_journal(&mut self, line: &str) -> Result<(), StateError> {
         self.store
             .apply(line, &self.validation())

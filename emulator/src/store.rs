@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::domain::{Domain, Set};
 use super::http::{invalid_issues, Reply};
 use super::ids::{new_secret, unique_uuid, Random};
 use daily_dialin::issue::has_errors;
@@ -15,8 +16,11 @@ use daily_dialin::model::{
 };
 use daily_dialin::validate::{self, Options};
 
-/// Current `export_state` format.
-pub const STATE_VERSION: u32 = 1;
+/// Current `export_state` format. Version 2 added `domain` (the domain config and its legacy
+/// dial-in arrays); a version 1 state is read as one with an empty domain.
+pub const STATE_VERSION: u32 = 2;
+/// The oldest `export_state` format still read.
+const OLDEST_STATE_VERSION: u32 = 1;
 /// Deleted ids kept so that they still work as list cursors (the most recent ones).
 pub(crate) const MAX_TOMBSTONES: usize = 1000;
 /// Daily's default and maximum page size.
@@ -41,6 +45,9 @@ pub(crate) struct Store {
     deleted_by_id: HashMap<String, u64>,
     /// phone_number -> seq of live configs.
     by_phone: HashMap<String, u64>,
+    /// The domain config with the legacy arrays (`GET`/`POST /v1/`). Its pinless entries take
+    /// their `sip_uri` numbers from `next_seq` too.
+    domain: Domain,
 }
 
 /// The journal line of a reset (see [`Store::apply`]).
@@ -48,12 +55,14 @@ pub(crate) const RESET_LINE: &str = r#"{"op":"reset"}"#;
 
 /// One change of the persisted state, as a journal line: `{"op":"put","seq","id","type",
 /// "config"}` (a config as stored after a create or update), `{"op":"delete","seq","id"}`,
+/// `{"op":"domain","next_seq","domain"}` (the whole domain config after a `POST /v1/`),
 /// `{"op":"reset"}` or `{"op":"state","state":{...}}` (an import).
 #[derive(Debug, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 enum Change {
     Put(StoredConfig),
     Delete(Tombstone),
+    Domain { next_seq: u64, domain: Domain },
     Reset,
     State { state: Value },
 }
@@ -80,11 +89,23 @@ struct State {
     configs: Vec<StoredConfig>,
     #[serde(default)]
     deleted: Vec<Tombstone>,
+    /// Absent in version 1.
+    #[serde(default)]
+    domain: Domain,
 }
 
-/// The SIP URI of the config created with sequence number `seq`: `static-address--<seq>@<domain>`.
-fn sip_uri(seq: u64, sip_domain: &str) -> String {
+/// The SIP URI of the config (or legacy pinless entry) numbered `seq`:
+/// `static-address--<seq>@<domain>`.
+pub(crate) fn sip_uri(seq: u64, sip_domain: &str) -> String {
     format!("static-address--{seq}@{sip_domain}")
+}
+
+/// The number of a `sip_uri` this emulator made (`static-address--<n>@...`), if it is one.
+fn sip_uri_seq(uri: &str) -> Option<u64> {
+    sip_username(uri)
+        .strip_prefix("static-address--")?
+        .parse()
+        .ok()
 }
 
 fn sip_username(uri: &str) -> &str {
@@ -401,6 +422,30 @@ impl Store {
         }
     }
 
+    /// The domain config (`GET /v1/`).
+    pub fn domain(&self) -> &Domain {
+        &self.domain
+    }
+
+    /// `POST /v1/`: sets domain properties and replaces the legacy arrays it names. Returns what
+    /// was done, and the journal line when the state changed.
+    pub fn set_domain(
+        &mut self,
+        body: &Value,
+        opts: &Options,
+        sip_domain: &str,
+        rng: &mut dyn Random,
+    ) -> Result<(Set, Option<String>), Reply> {
+        let set = self
+            .domain
+            .set(body, opts, &mut self.next_seq, sip_domain, rng)?;
+        let line = set.changed.then(|| {
+            serde_json::json!({"op": "domain", "next_seq": self.next_seq, "domain": self.domain})
+                .to_string()
+        });
+        Ok((set, line))
+    }
+
     /// The journal line that stores `config` as it is now (after a create or update).
     pub fn put_line(&self, config: &DialinConfig) -> String {
         let seq = self.seq_of(&config.id).unwrap_or(self.next_seq);
@@ -442,6 +487,11 @@ impl Store {
                     self.bury(seq, &id);
                 }
                 self.next_seq = self.next_seq.max(seq.saturating_add(1));
+            }
+            Change::Domain { next_seq, domain } => {
+                domain.check(opts)?;
+                self.domain = domain;
+                self.next_seq = self.next_seq.max(next_seq);
             }
             Change::Reset => *self = Store::default(),
             Change::State { state } => *self = Store::import(&state.to_string(), opts)?,
@@ -535,6 +585,7 @@ impl Store {
                     id: id.clone(),
                 })
                 .collect(),
+            domain: self.domain.clone(),
         };
         serde_json::to_string(&state).unwrap_or_else(|_| "{}".to_string())
     }
@@ -544,9 +595,9 @@ impl Store {
     pub fn import(json: &str, opts: &Options) -> Result<Store, String> {
         let state: State =
             serde_json::from_str(json).map_err(|e| format!("the state is not readable: {e}"))?;
-        if state.version != STATE_VERSION {
+        if !(OLDEST_STATE_VERSION..=STATE_VERSION).contains(&state.version) {
             return Err(format!(
-                "state version {} is not supported (expected {STATE_VERSION})",
+                "state version {} is not supported (expected {OLDEST_STATE_VERSION} to {STATE_VERSION})",
                 state.version
             ));
         }
@@ -583,6 +634,19 @@ impl Store {
                 store.bury(t.seq, &t.id);
             }
         }
+        state.domain.check(opts)?;
+        for uri in state.domain.sip_uris() {
+            if !sip_uris.insert(uri.to_string()) {
+                return Err(format!(
+                    "domain: the sip_uri {uri} of a pinless_dialin entry is also a config's"
+                ));
+            }
+            // A later config must not be numbered into an entry's sip_uri.
+            if let Some(n) = sip_uri_seq(uri) {
+                store.next_seq = store.next_seq.max(n.saturating_add(1));
+            }
+        }
+        store.domain = state.domain;
         Ok(store)
     }
 }

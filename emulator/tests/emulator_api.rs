@@ -272,7 +272,7 @@ fn unknown_routes_and_methods() {
         "/v1/domain-dialin-config/a/b",
         "/v2/domain-dialin-config",
         "/",
-        "/v1",
+        "/v1/dialin",
     ] {
         let r = h.get(path);
         assert_eq!(r.status, 404, "{path}");
@@ -284,6 +284,8 @@ fn unknown_routes_and_methods() {
         ("PATCH", "/v1/domain-dialin-config/x", "GET, PUT, DELETE"),
         ("POST", "/v1/domain-dialin-config/x", "GET, PUT, DELETE"),
         ("GET", "/v1/dialin/pinlessCallUpdate", "POST"),
+        ("DELETE", "/v1/", "GET, POST"),
+        ("PUT", "/v1", "GET, POST"),
     ] {
         let r = h.send(method, path, b"");
         assert_eq!(r.status, 405, "{method} {path}");

@@ -547,7 +547,7 @@ fn export_import_round_trip() {
     );
     let state = h.emu.export_state();
     let parsed: Value = serde_json::from_str(&state).unwrap();
-    assert_eq!(parsed["version"], 1);
+    assert_eq!(parsed["version"], 2);
     assert_eq!(parsed["next_seq"], 5);
     assert_eq!(parsed["configs"].as_array().unwrap().len(), 4);
     assert_eq!(parsed["configs"][0]["seq"], 0);
@@ -604,7 +604,7 @@ fn import_refuses_bad_states_and_keeps_the_old_one() {
         }));
     }
     let mut future = serde_json::from_str::<Value>(&good).unwrap();
-    future["version"] = json!(2);
+    future["version"] = json!(3);
     for (bad, needle) in [
         (dup_phone.to_string(), "phone_number"),
         (dup_id.to_string(), "twice"),

@@ -312,7 +312,7 @@ test('a corrupt or invalid data file is a clear startup error and is left untouc
   const fresh = await m.startEmulator({ dataFile: empty });
   assert.deepEqual(fresh.exportState().configs, []);
   await fresh.close();
-  assert.equal(JSON.parse(readFileSync(empty, 'utf8')).version, 1, 'a fresh file is written at start');
+  assert.equal(JSON.parse(readFileSync(empty, 'utf8')).version, 2, 'a fresh file is written at start');
 });
 
 test('in-process dataFile: reset and state import are persisted too; a broken journal line is a clear error', async () => {
