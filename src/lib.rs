@@ -68,6 +68,10 @@ macro_rules! no_std_core {
 no_std_core! {
     pub mod api_error;
     pub mod b64;
+    // The plan of the online hold-music check (`checkHoldMusic`), over `mp3`: the client's
+    // module only, like `mp3`.
+    #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
+    pub mod hold_music;
     pub mod issue;
     pub mod model;
     // Hold-music checks belong to the client's module (`daily-dialin`), not to `daily-dialin/core`:
