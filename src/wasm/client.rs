@@ -131,7 +131,7 @@ impl Fail {
     }
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
+pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() || obj.is_function() {
         // `js::get`, not js-sys's `Reflect::get`: a throwing getter then costs no table slot.
         super::js::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -140,7 +140,7 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     }
 }
 
-fn number_option(
+pub(super) fn number_option(
     opts: &JsValue,
     key: &str,
     min: f64,
@@ -170,7 +170,7 @@ fn number_option(
 /// A plain object with only `keys` of `opts` (for the shared option readers, which refuse
 /// non-JSON values such as functions and signals). A non-object is passed on as it is, so the
 /// reader reports it.
-fn pick(opts: &JsValue, keys: &[&str]) -> JsValue {
+pub(super) fn pick(opts: &JsValue, keys: &[&str]) -> JsValue {
     if !opts.is_object() {
         return opts.clone();
     }
@@ -188,7 +188,7 @@ fn pick(opts: &JsValue, keys: &[&str]) -> JsValue {
 /// `aborted` flag and `addEventListener` / `removeEventListener`), as a polyfill or another realm's
 /// signal is. The client only observes it (each attempt has its own `AbortController`); web-sys
 /// calls its methods by name, so an object of that shape works through the `AbortSignal` binding.
-fn signal_of(opts: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
+pub(super) fn signal_of(opts: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
     let s = get(opts, "signal");
     if s.is_undefined() || s.is_null() {
         return Ok(None);
@@ -212,7 +212,7 @@ fn url_path(url: &str) -> &str {
         .unwrap_or("/")
 }
 
-fn js_message(e: &JsValue) -> String {
+pub(super) fn js_message(e: &JsValue) -> String {
     let msg = get(e, "message")
         .as_string()
         .unwrap_or_else(|| "fetch failed".into());

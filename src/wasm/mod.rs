@@ -30,6 +30,9 @@ no_std_core! {
 
 #[cfg(feature = "client")]
 pub mod client;
+// `checkHoldMusic` (docs/daily-api.md#rule-hold-music-online): with the client, in `daily-dialin`.
+#[cfg(feature = "client")]
+pub mod music;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 

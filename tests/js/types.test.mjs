@@ -246,6 +246,24 @@ const ready: Promise<void> = init();
 use(sig, callId, payload, ready);
 `;
 
+// checkHoldMusic (the daily-dialin entry only): its options and its answer.
+const MUSIC = `import { checkHoldMusic } from 'daily-dialin';
+import type { CheckHoldMusicOptions, HoldMusicCheck, HoldMusicFacts, Issue } from 'daily-dialin';
+declare function use(...values: unknown[]): void;
+declare function myFetch(url: string, init: unknown): Promise<unknown>;
+const opts: CheckHoldMusicOptions = { timeoutMs: 5000, maxBytes: 1 << 20, allowPrivateUrls: true, fetch: (url, init) => myFetch(url, init) };
+const r: HoldMusicCheck = await checkHoldMusic('https://cdn.example.com/hold.mp3', opts);
+const facts: HoldMusicFacts | null = r.facts;
+const seconds: number | null | undefined = facts?.durationSeconds;
+const from: 'frames' | 'xing' | 'vbri' | 'bitrate' | null | undefined = facts?.durationFrom;
+const first: Issue | undefined = r.issues[0];
+const fromUrl: Promise<HoldMusicCheck> = checkHoldMusic({ href: 'https://cdn.example.com/a.mp3' });
+// @ts-expect-error maxBytes is a number
+checkHoldMusic('https://cdn.example.com/a.mp3', { maxBytes: '10' });
+use(r.ok, seconds, from, first, fromUrl);
+export {};
+`;
+
 // Only the web entry has these.
 const WEB_ONLY = `import { initSync, type InitInput } from 'daily-dialin';
 const input: InitInput = new URL('https://cdn.example/daily_dialin_bg.wasm');
@@ -278,13 +296,14 @@ test('tsc --strict, moduleResolution nodenext (ESM and CJS consumers, Node entry
         noEmit: true,
         skipLibCheck: false,
       },
-      files: ['consumer.mts', 'consumer.cts', 'core.mts', 'core.cts', 'webhook.mts'],
+      files: ['consumer.mts', 'consumer.cts', 'core.mts', 'core.cts', 'webhook.mts', 'music.mts'],
     }),
     'consumer.mts': `${ESM}\nawait initDone;\n`,
     'consumer.cts': CJS,
     'core.mts': `${CORE}\nawait initDone;\n`,
     'core.cts': CORE_CJS,
     'webhook.mts': `${WEBHOOK}\nawait ready;\n`,
+    'music.mts': MUSIC,
   });
   tsc(dir);
 });
@@ -327,12 +346,13 @@ test('tsc --strict, moduleResolution bundler (web entry types)', () => {
         noEmit: true,
         skipLibCheck: false,
       },
-      files: ['consumer.ts', 'web-only.ts', 'core.ts', 'webhook.ts'],
+      files: ['consumer.ts', 'web-only.ts', 'core.ts', 'webhook.ts', 'music.ts'],
     }),
     'consumer.ts': `${ESM}${FETCH}${CLIENT_FETCH}\nawait initDone;\nexport {};\n`,
     'core.ts': `${CORE}${FETCH}\nawait initDone;\nexport {};\n`,
     'webhook.ts': `${WEBHOOK}\nawait ready;\nexport {};\n`,
     'web-only.ts': WEB_ONLY,
+    'music.ts': MUSIC,
   });
   tsc(dir);
 });

@@ -1,0 +1,372 @@
+// checkHoldMusic over real HTTP on 127.0.0.1, through the packed package
+// (docs/daily-api.md#rule-hold-music-online): every fixture served with and without Range, a file
+// over 10 MB refused with the bytes the server sent counted, redirects (to a private host refused),
+// stalls, error statuses, an HTML page, Content-Type warnings, options and hostile arguments.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dd, ROOT } from './installed.mjs';
+
+const AUDIO = join(ROOT, 'tests', 'fixtures', 'audio');
+const { fixtures } = JSON.parse(readFileSync(join(AUDIO, 'manifest.json'), 'utf8'));
+const BIG = 64 * 1024 * 1024;
+const CAP = 10 * 1024 * 1024 + 1;
+
+let m;
+let server;
+let base;
+/** Bytes each request path made the server put on the wire (its socket's bytesWritten, headers included). */
+const sent = new Map();
+/** Every request the server saw: "path range". */
+const seen = [];
+
+/** A body of `n` bytes, written in 64 KiB chunks as the socket drains (no Content-Length). */
+async function stream(res, n) {
+  const chunk = Buffer.alloc(64 * 1024, 0x55);
+  let left = n;
+  while (left > 0 && !res.destroyed) {
+    const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+    left -= part.length;
+    if (!res.write(part)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  }
+  res.end();
+}
+
+/** Serves `data` as a static file server would: 206 for a single range when `ranges`. */
+function file(req, res, data, { ranges = true, type = 'audio/mpeg' } = {}) {
+  const headers = type ? { 'content-type': type } : {};
+  const m = ranges && /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  if (m) {
+    const a = Number(m[1]);
+    const b = Math.min(m[2] === '' ? data.length - 1 : Number(m[2]), data.length - 1);
+    if (a >= data.length) {
+      res.writeHead(416, { ...headers, 'content-range': `bytes */${data.length}` }).end();
+      return;
+    }
+    res.writeHead(206, { ...headers, 'accept-ranges': 'bytes', 'content-range': `bytes ${a}-${b}/${data.length}`, 'content-length': b - a + 1 });
+    res.end(data.subarray(a, b + 1));
+    return;
+  }
+  res.writeHead(200, { ...headers, 'content-length': data.length });
+  res.end(data);
+}
+
+const fixture = (name) => readFileSync(join(AUDIO, name));
+
+function handle(req, res) {
+  const url = new URL(req.url, 'http://x');
+  const path = url.pathname;
+  seen.push(`${path} ${req.headers.range ?? '-'}`);
+  // Keep-alive sockets serve several requests: count this answer's share.
+  const socket = res.socket;
+  const from = socket.bytesWritten;
+  res.once('close', () => sent.set(path, (sent.get(path) ?? 0) + socket.bytesWritten - from));
+  let parts = path.split('/').filter(Boolean);
+  const route = parts.shift();
+  const name = parts.join('/');
+  switch (route) {
+    case 'range':
+      return file(req, res, fixture(name));
+    case 'plain':
+      return file(req, res, fixture(name), { ranges: false });
+    case 'typed':
+      // /typed/<content-type, "none" for none>/<file>
+      return file(req, res, fixture(parts.slice(1).join('/')), { type: parts[0] === 'none' ? null : decodeURIComponent(parts[0]) });
+    case 'big-stream':
+      // 64 MiB, no Content-Length, Range ignored.
+      res.writeHead(200, { 'content-type': 'audio/mpeg' });
+      return stream(res, BIG);
+    case 'big-length':
+      res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': BIG });
+      return stream(res, BIG);
+    case 'big-range': {
+      const data = Buffer.concat([fixture('cbr_44k_stereo_64.mp3'), Buffer.alloc(BIG)]);
+      return file(req, res, data);
+    }
+    case 'redirect':
+      // /redirect/<status>[/<anything>]?to=<location>
+      res.writeHead(Number(parts[0]), url.searchParams.has('to') ? { location: url.searchParams.get('to') } : {}).end('moved');
+      return;
+    case 'status':
+      res.writeHead(Number(parts[0]), { 'content-type': 'text/html' }).end(`<html><body>${parts[0]}</body></html>`);
+      return;
+    case 'html':
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(fixture('html_page.mp3'));
+      return;
+    case 'stall-head':
+      // Never answers.
+      return;
+    case 'stall-body':
+      res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': 100000 });
+      res.write(fixture('cbr_44k_stereo_64.mp3').subarray(0, 1000));
+      return;
+    default:
+      res.writeHead(404).end();
+  }
+}
+
+before(async () => {
+  m = await dd();
+  server = http.createServer(handle);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+after(async () => {
+  server.closeAllConnections();
+  server.close();
+});
+
+const LOCAL = { allowPrivateUrls: true };
+const codes = (r) => r.issues.map((i) => i.code);
+
+test('every fixture, with and without Range: durations within 0.5 s of the encoder, the manifest issues', async () => {
+  for (const f of fixtures) {
+    for (const route of ['range', 'plain']) {
+      const r = await m.checkHoldMusic(`${base}/${route}/${f.file}`, LOCAL);
+      const what = `${route}/${f.file}`;
+      // http:// on the loopback: the URL rule's warning comes first.
+      assert.deepEqual(codes(r), ['insecure_url', ...f.issues], `${what}: ${JSON.stringify(r.issues)}`);
+      assert.equal(r.ok, f.issues.every((c) => c === 'truncated'), what);
+      const size = fixture(f.file).length;
+      assert.equal(r.facts.bytes, size, what);
+      assert.equal(r.facts.rangeRequests, route === 'range', what);
+      assert.equal(r.facts.contentType, 'audio/mpeg', what);
+      if (route === 'plain') assert.equal(r.facts.bytesRead, size, what);
+      if (f.layer !== null) {
+        assert.ok(Math.abs(r.facts.durationSeconds - f.seconds) < 0.5, `${what}: ${r.facts.durationSeconds} s, not ${f.seconds}`);
+        assert.equal(r.facts.sampleRate, f.sample_rate, what);
+        assert.equal(r.facts.channels, f.channels, what);
+        assert.equal(r.facts.mpegVersion, f.mpeg_version, what);
+        assert.equal(r.facts.layer, f.layer, what);
+        assert.equal(r.facts.format, `MPEG-${f.mpeg_version} Layer ${'I'.repeat(f.layer)}`, what);
+        assert.equal(typeof r.facts.bitrateKbps, 'number', what);
+        assert.equal(r.facts.looksLike, f.layer === 3 ? null : 'mp2', what);
+      } else {
+        assert.equal(r.facts.durationSeconds, null, what);
+        assert.equal(typeof r.facts.looksLike, 'string', what);
+      }
+    }
+  }
+});
+
+test('with Range, only the bytes the inspector needs are read', async () => {
+  // 59 s at 8 kbps, 59,184 bytes: the 16 KiB probe and the size are enough.
+  const r = await m.checkHoldMusic(`${base}/range/len_59s_8k_mono_8.mp3`, LOCAL);
+  assert.equal(r.facts.bytesRead, 16384);
+  assert.equal(r.facts.durationExact, false, 'an estimate from the bitrate');
+  // A 200 KB ID3 picture: the probe, then the rest of the tag and the first frames.
+  seen.length = 0;
+  const p = await m.checkHoldMusic(`${base}/range/id3_big_picture.mp3`, LOCAL);
+  assert.deepEqual(codes(p), ['insecure_url']);
+  assert.deepEqual(seen.map((s) => s.split(' ')[1]), ['bytes=0-16383', `bytes=16384-${fixture('id3_big_picture.mp3').length - 1}`]);
+});
+
+/** fetch that counts the body bytes the check pulls out of each response, by path. */
+const pulled = new Map();
+async function counting(url, init) {
+  const r = await fetch(url, init);
+  if (!r.body) return r;
+  const path = new URL(url).pathname;
+  pulled.set(path, 0);
+  const count = new TransformStream({
+    transform(chunk, ctl) {
+      pulled.set(path, pulled.get(path) + chunk.byteLength);
+      ctl.enqueue(chunk);
+    },
+  });
+  return new Response(r.body.pipeThrough(count), { status: r.status, headers: r.headers });
+}
+
+test('a file over 10 MB is refused without reading more than the cap', async () => {
+  const opts = { ...LOCAL, fetch: counting };
+  // A Range server: the size comes with the probe.
+  const r = await m.checkHoldMusic(`${base}/big-range/a.mp3`, opts);
+  assert.ok(codes(r).includes('too_large'), JSON.stringify(r.issues));
+  assert.equal(r.ok, false);
+  assert.equal(r.facts.bytesRead, 16384);
+  assert.equal(r.facts.bytes, BIG + fixture('cbr_44k_stereo_64.mp3').length);
+  // Content-Length over the limit: the first 16 KiB say what it is, no more is read.
+  const l = await m.checkHoldMusic(`${base}/big-length/a.mp3`, opts);
+  assert.ok(codes(l).includes('too_large'), JSON.stringify(l.issues));
+  assert.equal(l.facts.bytesRead, 16384);
+  assert.equal(l.facts.bytes, BIG);
+  // Neither: the stream is read to the cap (10 MiB + 1) and cancelled there.
+  const s = await m.checkHoldMusic(`${base}/big-stream/a.mp3`, opts);
+  assert.ok(codes(s).includes('too_large'), JSON.stringify(s.issues));
+  assert.equal(s.facts.bytesRead, CAP);
+  assert.equal(s.facts.bytes, null);
+  // A smaller maxBytes reads less.
+  const c = await m.checkHoldMusic(`${base}/big-stream/b.mp3`, { ...opts, maxBytes: 200000 });
+  assert.equal(c.facts.bytesRead, 200000);
+  assert.ok(codes(c).includes('not_mp3'), JSON.stringify(c.issues));
+
+  // What the check pulled out of the body streams: the bytes it kept, plus at most the chunk that
+  // crossed the cap and the one the counting stream read ahead.
+  const near = (path, kept) => {
+    const n = pulled.get(path);
+    assert.ok(n >= kept && n < kept + 512 * 1024, `${path}: pulled ${n} bytes for ${kept}`);
+  };
+  near('/big-length/a.mp3', 16384);
+  near('/big-stream/a.mp3', CAP);
+  near('/big-stream/b.mp3', 200000);
+  // What the servers put on the wire: the body was cancelled, so each stopped long before the
+  // 64 MiB it had; the excess over what the check pulled sat in socket buffers (Linux lets a
+  // loopback socket buffer several MB), which is why this bound is loose.
+  await new Promise((r) => setTimeout(r, 100));
+  if (process.env.HOLD_MUSIC_VERBOSE) console.log('pulled', Object.fromEntries(pulled), 'on the wire', Object.fromEntries(sent));
+  for (const [path, kept] of [['/big-length/a.mp3', 16384], ['/big-stream/a.mp3', CAP], ['/big-stream/b.mp3', 200000], ['/big-range/a.mp3', 16384]]) {
+    const wire = sent.get(path);
+    assert.ok(wire >= kept && wire < kept + 16 * 1024 * 1024, `${path}: the server sent ${wire} bytes`);
+  }
+});
+
+test('redirects: followed to public hosts, relative ones resolved; a private host is refused before it is requested', async () => {
+  // A custom fetch that maps public-looking hosts onto the local server, so that the URL rules
+  // apply without allowPrivateUrls.
+  const asked = [];
+  const mapped = (url, init) => {
+    asked.push(url);
+    const u = new URL(url);
+    if (!u.hostname.endsWith('.example.com')) throw new TypeError(`the test refuses ${url}`);
+    return fetch(`${base}${u.pathname}${u.search}`, init);
+  };
+  const to = (loc) => `https://music.example.com/redirect/302/hold.mp3?to=${encodeURIComponent(loc)}`;
+  const ok = await m.checkHoldMusic(to('https://cdn.example.com/range/cbr_44k_stereo_64.mp3'), { fetch: mapped });
+  assert.deepEqual(codes(ok), []);
+  assert.equal(ok.ok, true);
+  assert.equal(ok.facts.url, 'https://cdn.example.com/range/cbr_44k_stereo_64.mp3');
+  assert.equal(ok.facts.redirects, 1);
+  const rel = await m.checkHoldMusic(to('/range/vbr_44k_stereo.mp3'), { fetch: mapped });
+  assert.deepEqual(codes(rel), []);
+  assert.equal(rel.facts.url, 'https://music.example.com/range/vbr_44k_stereo.mp3');
+
+  for (const loc of ['http://127.0.0.1/x.mp3', 'https://192.168.1.20/x.mp3', 'https://[::1]/x.mp3', 'https://nas.local/x.mp3', `${base}/range/cbr_8k_mono_8.mp3`]) {
+    asked.length = 0;
+    const r = await m.checkHoldMusic(to(loc), { fetch: mapped });
+    assert.deepEqual(codes(r), ['not_public_url'], `${loc}: ${JSON.stringify(r.issues)}`);
+    assert.equal(r.ok, false);
+    assert.equal(asked.length, 1, `${loc} is never requested`);
+    assert.match(r.issues[0].message, /redirects to/);
+  }
+  // With the global fetch and allowPrivateUrls the same redirect is followed.
+  const local = await m.checkHoldMusic(`${base}/redirect/307/a.mp3?to=${encodeURIComponent('/range/cbr_8k_mono_8.mp3')}`, LOCAL);
+  assert.deepEqual(codes(local), ['insecure_url']);
+  // Loops end.
+  const loop = await m.checkHoldMusic(`${base}/redirect/302/a.mp3?to=${encodeURIComponent('/redirect/302?to=%2Fredirect%2F301')}`, LOCAL);
+  assert.deepEqual(codes(loop), ['insecure_url', 'http_status'], 'the last hop has no Location');
+  const redirects = Array.from({ length: 7 }, (_, i) => i).reduceRight((loc) => `/redirect/302?to=${encodeURIComponent(loc)}`, '/range/cbr_8k_mono_8.mp3');
+  const many = await m.checkHoldMusic(`${base}${redirects.replace('?', '/a.mp3?')}`, LOCAL);
+  assert.deepEqual(codes(many), ['insecure_url', 'too_many_redirects']);
+});
+
+test('a server that stalls: timeout, within timeoutMs, even with a fetch that ignores its signal', async () => {
+  for (const path of ['/stall-head/a.mp3', '/stall-body/a.mp3']) {
+    const t0 = Date.now();
+    const r = await m.checkHoldMusic(`${base}${path}`, { ...LOCAL, timeoutMs: 300 });
+    const took = Date.now() - t0;
+    assert.deepEqual(codes(r), ['insecure_url', 'timeout'], path);
+    assert.equal(r.ok, false);
+    assert.match(r.issues[1].message, /300 ms/);
+    assert.ok(took >= 290 && took < 2000, `${path}: ${took} ms`);
+  }
+  const deaf = () => new Promise(() => {});
+  const t0 = Date.now();
+  const r = await m.checkHoldMusic('https://music.example.com/a.mp3', { fetch: deaf, timeoutMs: 200 });
+  assert.deepEqual(codes(r), ['timeout']);
+  assert.ok(Date.now() - t0 < 2000);
+});
+
+test('404, 500, 403 and a refused connection', async () => {
+  for (const status of [404, 500, 403, 410, 503]) {
+    const r = await m.checkHoldMusic(`${base}/status/${status}/a.mp3`, LOCAL);
+    assert.deepEqual(codes(r), ['insecure_url', 'http_status'], String(status));
+    assert.match(r.issues[1].message, new RegExp(`answered ${status}`));
+    assert.equal(r.ok, false);
+    assert.equal(r.facts, null);
+  }
+  const closed = http.createServer();
+  closed.listen(0, '127.0.0.1');
+  await once(closed, 'listening');
+  const port = closed.address().port;
+  closed.close();
+  const r = await m.checkHoldMusic(`http://127.0.0.1:${port}/a.mp3`, LOCAL);
+  assert.deepEqual(codes(r), ['insecure_url', 'unreachable']);
+  assert.equal(r.ok, false);
+});
+
+test('an HTML page served with 200, and Content-Type warnings', async () => {
+  const r = await m.checkHoldMusic(`${base}/html/hold.mp3`, LOCAL);
+  assert.deepEqual(codes(r), ['insecure_url', 'not_mp3', 'content_type']);
+  assert.equal(r.ok, false);
+  assert.equal(r.facts.looksLike, 'html');
+  assert.match(r.issues[1].message, /HTML page/);
+  assert.match(r.issues[2].message, /text\/html/);
+  assert.equal(r.issues[2].severity, 'warning');
+  for (const [type, warned] of [
+    ['audio%2Fmpeg', false],
+    ['audio%2Fmp3', false],
+    ['application%2Foctet-stream', true],
+    ['audio%2Fwav', true],
+    ['none', true],
+  ]) {
+    const t = await m.checkHoldMusic(`${base}/typed/${type}/cbr_44k_stereo_64.mp3`, LOCAL);
+    assert.equal(codes(t).includes('content_type'), warned, type);
+    assert.equal(t.ok, true, `${type}: a type is only a warning`);
+  }
+});
+
+test('the URL rules first, exactly as validateCreate applies them, with no request', async () => {
+  let called = 0;
+  const spy = () => {
+    called += 1;
+    throw new Error('no request expected');
+  };
+  for (const url of ['http://127.0.0.1/a.mp3', 'https://10.0.0.1/a.mp3', 'https://0x7f.1/a.mp3', 'ftp://example.com/a.mp3', 'hold.mp3', 'https://intranet/a.mp3']) {
+    const r = await m.checkHoldMusic(url, { fetch: spy });
+    const v = m.validateCreate({ type: 'pinless_dialin', room_creation_api: 'https://example.com/x', hold_music_url: url });
+    assert.deepEqual(r.issues, v.issues.filter((i) => i.path === 'hold_music_url'), url);
+    assert.equal(r.ok, false);
+  }
+  assert.equal(called, 0);
+  // A path without .mp3: the URL's warning, dropped once the bytes show MP3.
+  const mapped = (url, init) => fetch(`${base}/range/cbr_44k_stereo_64.mp3`, init);
+  const r = await m.checkHoldMusic('https://cdn.example.com/music?id=4', { fetch: mapped });
+  assert.deepEqual(codes(r), []);
+  const down = await m.checkHoldMusic('https://cdn.example.com/music', { fetch: () => Promise.reject(new TypeError('fetch failed')) });
+  assert.deepEqual(codes(down), ['not_mp3', 'unreachable']);
+  assert.equal(down.issues[0].severity, 'warning');
+  // A URL object works as its href.
+  const u = await m.checkHoldMusic(new URL(`${base}/range/cbr_8k_mono_8.mp3`), LOCAL);
+  assert.deepEqual(codes(u), ['insecure_url']);
+});
+
+test('options are checked; the caller signal aborts; hostile arguments never throw synchronously', async () => {
+  const url = `${base}/range/cbr_8k_mono_8.mp3`;
+  for (const bad of [{ maxBytes: 0 }, { maxBytes: 1.5 }, { timeoutMs: -1 }, { fetch: 3 }, { allowPrivateUrls: 'yes' }, { signal: {} }, 'x']) {
+    await assert.rejects(m.checkHoldMusic(url, bad), (e) => e instanceof m.ValidationError || e instanceof m.DailyDialinError, JSON.stringify(bad));
+  }
+  const ctl = new AbortController();
+  const p = m.checkHoldMusic(`${base}/stall-head/a.mp3`, { ...LOCAL, signal: ctl.signal });
+  setTimeout(() => ctl.abort(), 50);
+  await assert.rejects(p, (e) => e instanceof m.AbortError);
+  const pre = new AbortController();
+  pre.abort();
+  await assert.rejects(m.checkHoldMusic(url, { ...LOCAL, signal: pre.signal }), (e) => e instanceof m.AbortError);
+
+  const throwing = new Proxy({}, { get() { throw new Error('trap'); } });
+  for (const arg of [undefined, null, 42, {}, [], throwing, Symbol('s'), 10n]) {
+    const r = await m.checkHoldMusic(arg);
+    assert.equal(r.ok, false);
+    assert.deepEqual(codes(r), ['invalid_type'], String(typeof arg));
+  }
+  // A fetch that resolves to junk, throws, or returns no promise: an issue, never a trap.
+  for (const f of [() => 42, () => Promise.resolve(42), () => { throw new Error('x'); }, () => Promise.resolve({ status: 200, headers: throwing, body: throwing })]) {
+    const r = await m.checkHoldMusic('https://cdn.example.com/a.mp3', { fetch: f });
+    assert.equal(typeof r.ok, 'boolean');
+    assert.ok(r.issues.length > 0);
+  }
+});
