@@ -206,6 +206,11 @@ function checkPackage(template, out, cargoToml) {
   writeFileSync(join(out, 'glue.js'), read(bindgen, base, `${base}.js`));
   copyFileSync(join(bindgen, base, `${base}_bg.wasm`), join(out, `${base}_bg.wasm`));
   for (const f of ['emulator.mjs', 'emulator.d.mts', 'emulator-cli.mjs', 'README.md']) copyFileSync(join(template, f), join(out, f));
+  // The test audio that /_emulator/audio/ serves (emulator/src/audio.rs): the files "files" names.
+  for (const f of JSON.parse(read(template, 'package.json')).files.filter((f) => f.startsWith('audio/'))) {
+    mkdirSync(dirname(join(out, f)), { recursive: true });
+    copyFileSync(join(template, f), join(out, f));
+  }
   const pkg = checkPackage(template, out, join(ROOT, 'emulator', 'Cargo.toml'));
   const library = /^version\s*=\s*"([^"]+)"/m.exec(read(ROOT, 'Cargo.toml'))?.[1];
   if (pkg.dependencies?.['daily-dialin'] !== library) {

@@ -17,6 +17,7 @@ import {
   __registerErrorClasses,
   addressRefusal,
   deliveryUrlRefusal,
+  audioRange,
 } from './glue.js';
 
 // The emulator's wasm module (wasm-bindgen --target web glue, loaded synchronously as the
@@ -52,6 +53,44 @@ const TOO_LARGE = Symbol('too large');
 const JSON_TYPE = 'application/json';
 
 const fail = (message) => new DailyDialinError(`daily-dialin emulator: ${message}`);
+
+/**
+ * The test audio of `GET /_emulator/audio/<name>.mp3` (the package's audio/ folder). The core
+ * decides the answer and names the file in this header; the shell reads the file and sends the
+ * bytes the core's `audioRange` gives for the request's `Range`.
+ */
+const AUDIO_FILE_HEADER = 'x-emulator-audio-file';
+const AUDIO_DIR = new URL('./audio/', import.meta.url);
+const audioCache = new Map();
+
+/** The bytes of a test audio file, or undefined when the package has none of that name. */
+function audioFile(name) {
+  if (!audioCache.has(name)) {
+    let bytes;
+    try {
+      bytes = fs.readFileSync(new URL(name, AUDIO_DIR));
+    } catch {
+      bytes = undefined;
+    }
+    audioCache.set(name, bytes);
+  }
+  return audioCache.get(name);
+}
+
+/** Sends the test audio file the core named, with the core's headers (CORS among them). */
+function sendAudio(req, res, r, name) {
+  const headers = r.headers.filter(([k]) => k.toLowerCase() !== AUDIO_FILE_HEADER);
+  const bytes = audioFile(name);
+  if (!bytes) {
+    const body = JSON.stringify({ error: 'not-found', info: `no audio file ${name}; the emulator serves hold.mp3 and not-mp3.mp3` });
+    res.writeHead(404, { ...Object.fromEntries(headers), 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(body);
+    return;
+  }
+  const plan = audioRange(req.headers.range, bytes.length);
+  res.writeHead(plan.status, { ...Object.fromEntries(headers), ...Object.fromEntries(plan.headers) });
+  res.end(req.method === 'HEAD' ? undefined : bytes.subarray(plan.start, plan.end));
+}
 
 function wholeNumber(name, v, min, max) {
   if (!Number.isInteger(v) || v < min || v > max) throw fail(`${name} must be a whole number from ${min} to ${max}`);
@@ -484,6 +523,11 @@ export async function startEmulator(options = {}) {
     if (closed) return;
     if (r.drop_connection) {
       req.socket.destroy();
+      return;
+    }
+    const audio = r.headers.find(([k]) => k.toLowerCase() === AUDIO_FILE_HEADER);
+    if (audio) {
+      sendAudio(req, res, r, audio[1]);
       return;
     }
     res.writeHead(r.status, Object.fromEntries(r.headers));

@@ -18,6 +18,7 @@
 //! | `GET`/`POST /_emulator/calls`, `GET /_emulator/calls/:id` | admin | call log / simulate a call |
 //! | `POST /_emulator/reset` | admin | clear everything |
 //! | `GET`/`PUT /_emulator/state` | admin | [`Emulator::export_state`] / [`Emulator::import_state`] |
+//! | `GET`/`HEAD /_emulator/audio/<name>.mp3` | no | test audio for `hold_music_url` ([`audio`]): the shell serves the file, with `Range` |
 //! | `OPTIONS` any path | no | 204 CORS preflight |
 //!
 //! "admin": `Authorization: Bearer <admin token or API key>` when
@@ -94,6 +95,7 @@
 //!   still routed (the call log's `config_id` is the entry's place, `pinless_dialin[2]`).
 
 mod access;
+pub mod audio;
 mod calls;
 mod domain;
 mod faults;
@@ -432,7 +434,9 @@ impl Emulator {
         let (path, query) = clean_path(req.path, req.query);
         let mut delay_ms = 0;
         let mut drop_connection = false;
-        let admin = path == ADMIN || path.starts_with("/_emulator/");
+        // Test audio is public, as a hold-music file is (audio.rs); the other admin routes are not.
+        let audio = path.strip_prefix(audio::ROUTE);
+        let admin = audio.is_none() && (path == ADMIN || path.starts_with("/_emulator/"));
         let allowed = match access::check(&self.opts, &method, admin, req) {
             Ok(allowed) => allowed,
             Err(reply) => return finish(reply.into(), None, delay_ms, drop_connection),
@@ -445,10 +449,12 @@ impl Emulator {
                 )
                 .with_header(
                     "Access-Control-Allow-Headers",
-                    "Authorization, Content-Type",
+                    "Authorization, Content-Type, Range",
                 )
                 .with_header("Access-Control-Max-Age", "600")
                 .into()
+        } else if let Some(name) = audio {
+            audio::route(&method, name).into()
         } else if admin {
             self.admin(&method, path, req, rng)
         } else if path == "/v1" || path.starts_with("/v1/") {
@@ -818,7 +824,8 @@ fn finish(
         ));
         headers.push((
             "Access-Control-Expose-Headers".to_string(),
-            format!("Retry-After, {FAULT_HEADER}"),
+            // Content-Range: a page reads the size of a ranged answer (test audio).
+            format!("Retry-After, {FAULT_HEADER}, Content-Range"),
         ));
     }
     headers.extend(reply.headers);

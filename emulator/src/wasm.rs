@@ -144,3 +144,15 @@ pub fn delivery_url_refusal(url: &str) -> Option<String> {
 pub fn address_refusal(ip: &str) -> Option<String> {
     daily_dialin::urls::ip_reason(ip)
 }
+
+/// What to send of a test audio file of `size` bytes for the request's `Range` header
+/// (`audio::range`): `{ status, start, end, headers: [[name, value]] }`.
+#[wasm_bindgen(js_name = audioRange, skip_typescript)]
+pub fn audio_range(range: Option<String>, size: f64) -> Result<JsValue, JsValue> {
+    let size = if size.is_finite() && size > 0.0 {
+        size as u64
+    } else {
+        0
+    };
+    to_js(&crate::audio::range(range.as_deref(), size))
+}

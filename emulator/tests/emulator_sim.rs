@@ -8,7 +8,7 @@ use base64::Engine;
 use common::*;
 use daily_dialin::webhook::{self, Verified, VerifyInput};
 use daily_dialin_emulator::{
-    is_mutating, Effect, Emulator, EmulatorOptions, DEFAULT_CALL_DOMAIN, FAULT_HEADER,
+    audio, is_mutating, Effect, Emulator, EmulatorOptions, DEFAULT_CALL_DOMAIN, FAULT_HEADER,
     TEST_PING_BODY,
 };
 use hmac::{Hmac, Mac};
@@ -723,6 +723,55 @@ fn foreign_pages_are_refused_and_never_allowed_to_read() {
     h.auth = Some("Bearer admin-tok".into());
     assert_eq!(h.get("/_emulator/state").status, 200);
     assert_eq!(h.send("POST", "/_emulator/reset", b"").status, 200);
+}
+
+/// docs/emulator.md "Test audio": public (no credentials, whatever the admin token), named by the
+/// core for the shell to serve, CORS for the origins `/v1` answers, plain names only.
+#[test]
+fn test_audio_needs_no_credentials_and_names_the_file() {
+    let mut h = Harness::with(EmulatorOptions {
+        admin_token: Some("admin-tok-long-enough".into()),
+        cors_origins: vec!["https://app.example.com".into()],
+        ..opts()
+    });
+    h.auth = None;
+    for method in ["GET", "HEAD"] {
+        let r = h.send(method, "/_emulator/audio/hold.mp3", b"");
+        assert_eq!(r.status, 200, "{method}");
+        assert_eq!(r.header(audio::FILE_HEADER), Some("hold.mp3"));
+        assert_eq!(r.header("Content-Type"), Some("audio/mpeg"));
+    }
+    // The other admin routes still need the token.
+    assert_eq!(h.get("/_emulator/state").status, 401);
+    for bad in [
+        "/_emulator/audio/..%2Fstate",
+        "/_emulator/audio/Hold.mp3",
+        "/_emulator/audio/hold",
+    ] {
+        let r = h.get(bad);
+        assert_eq!((bad, r.status), (bad, 404));
+        assert_eq!(r.header(audio::FILE_HEADER), None);
+    }
+    let r = h.send("DELETE", "/_emulator/audio/hold.mp3", b"");
+    assert_eq!((r.status, r.header("Allow")), (405, Some("GET, HEAD")));
+    // Pages: loopback and listed origins read it (the size of a range too); others are refused.
+    for origin in ["http://localhost:5173", "https://app.example.com"] {
+        h.origin = Some(origin.into());
+        let r = h.get("/_emulator/audio/hold.mp3");
+        assert_eq!(r.header("Access-Control-Allow-Origin"), Some(origin));
+        assert!(r
+            .header("Access-Control-Expose-Headers")
+            .unwrap()
+            .contains("Content-Range"));
+        let pre = h.send("OPTIONS", "/_emulator/audio/hold.mp3", b"");
+        assert!(pre
+            .header("Access-Control-Allow-Headers")
+            .unwrap()
+            .contains("Range"));
+    }
+    h.origin = Some("http://evil.test".into());
+    let r = h.get("/_emulator/audio/hold.mp3");
+    assert_eq!((r.status, r.header(audio::FILE_HEADER)), (403, None));
 }
 
 #[test]

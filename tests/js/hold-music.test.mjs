@@ -370,3 +370,51 @@ test('options are checked; the caller signal aborts; hostile arguments never thr
     assert.ok(r.issues.length > 0);
   }
 });
+
+test('the emulator serves test audio, with Range, without credentials, CORS for loopback pages only', async () => {
+  const emu = await m.startEmulator({ apiKeys: ['sk_test_audio'] });
+  try {
+    const audio = `${emu.origin}/_emulator/audio`;
+    const expected = { 'hold.mp3': ['insecure_url'], 'not-mp3.mp3': ['insecure_url', 'not_mp3'] };
+    for (const [name, want] of Object.entries(expected)) {
+      const r = await m.checkHoldMusic(`${audio}/${name}`, LOCAL);
+      assert.deepEqual(codes(r), want, `${name}: ${JSON.stringify(r.issues)}`);
+      assert.equal(r.facts.rangeRequests, true, name);
+      assert.equal(r.facts.contentType, 'audio/mpeg', name);
+    }
+    // The package's files are the repository's fixtures.
+    const served = Buffer.from(await (await fetch(`${audio}/hold.mp3`)).arrayBuffer());
+    assert.ok(served.equals(fixture('cbr_44k_stereo_64.mp3')));
+    const part = await fetch(`${audio}/hold.mp3`, { headers: { Range: 'bytes=10-19' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 10-19/${served.length}`);
+    assert.ok(Buffer.from(await part.arrayBuffer()).equals(served.subarray(10, 20)));
+    const past = await fetch(`${audio}/hold.mp3`, { headers: { Range: `bytes=${served.length}-` } });
+    assert.equal(past.status, 416);
+    assert.equal(past.headers.get('content-range'), `bytes */${served.length}`);
+    const head = await fetch(`${audio}/hold.mp3`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), String(served.length));
+    // Unknown names, paths and methods.
+    const missing = await m.checkHoldMusic(`${audio}/nope.mp3`, LOCAL);
+    assert.deepEqual(codes(missing), ['insecure_url', 'http_status']);
+    for (const path of ['a%2F..%2F..%2Fstate.mp3', '..%2Fstate', 'HOLD.mp3', 'hold.wav', 'too-long.mp3']) {
+      assert.equal((await fetch(`${audio}/${path}`)).status, 404, path);
+    }
+    const post = await fetch(`${audio}/hold.mp3`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(post.status, 405);
+    // The other admin routes still need the token.
+    assert.equal((await fetch(`${emu.origin}/_emulator/calls`)).status, 401);
+    // A loopback page may read it (the size included); another site's page is refused.
+    const page = await fetch(`${audio}/hold.mp3`, { headers: { Origin: 'http://localhost:5173', Range: 'bytes=0-9' } });
+    assert.equal(page.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+    assert.match(page.headers.get('access-control-expose-headers'), /Content-Range/);
+    const evil = await fetch(`${audio}/hold.mp3`, { headers: { Origin: 'http://evil.test' } });
+    assert.equal(evil.status, 403);
+    assert.equal(evil.headers.get('access-control-allow-origin'), null);
+    const preflight = await fetch(`${audio}/hold.mp3`, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:8000', 'Access-Control-Request-Headers': 'range' } });
+    assert.match(preflight.headers.get('access-control-allow-headers'), /Range/);
+  } finally {
+    await emu.close();
+  }
+});
