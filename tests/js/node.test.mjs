@@ -23,6 +23,7 @@ const EXPORTS = [
   'buildGetRequest',
   'buildListRequest',
   'buildUpdateRequest',
+  'checkHoldMusic',
   'generateHmacSecret',
   'init',
   'initSync',
@@ -33,8 +34,8 @@ const EXPORTS = [
   'validateUpdate',
 ];
 const ERRORS = ['AbortError', 'DailyApiError', 'DailyDialinError', 'NetworkError', 'TimeoutError', 'ValidationError', 'WebhookVerificationError'];
-// daily-dialin/core: the same minus the client.
-const CORE_EXPORTS = EXPORTS.filter((k) => k !== 'DailyDialinClient');
+// daily-dialin/core: the same minus the client and checkHoldMusic (both fetch).
+const CORE_EXPORTS = EXPORTS.filter((k) => k !== 'DailyDialinClient' && k !== 'checkHoldMusic');
 // daily-dialin/webhook: the webhook functions, generateHmacSecret and the error classes.
 const WEBHOOK_EXPORTS = [...ERRORS, 'generateHmacSecret', 'init', 'initSync', 'signPinlessWebhook', 'verifyPinlessWebhook'].sort();
 
@@ -153,7 +154,17 @@ test('the tarball holds the entries of each module (root, core/, webhook/) and t
 
 test('the emulator is its own package, daily-dialin-emulator, depending on this exact daily-dialin', () => {
   const emu = pack(tmp.dir, join(ROOT, 'emulator', 'pkg'));
-  assert.deepEqual(emu.files, ['README.md', 'daily_dialin_emulator_bg.wasm', 'emulator-cli.mjs', 'emulator.d.mts', 'emulator.mjs', 'glue.js', 'package.json']);
+  assert.deepEqual(emu.files, [
+    'README.md',
+    'audio/hold.mp3',
+    'audio/not-mp3.mp3',
+    'daily_dialin_emulator_bg.wasm',
+    'emulator-cli.mjs',
+    'emulator.d.mts',
+    'emulator.mjs',
+    'glue.js',
+    'package.json',
+  ]);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'emulator', 'pkg', 'package.json'), 'utf8'));
   const lib = JSON.parse(readFileSync(join(ROOT, 'pkg', 'package.json'), 'utf8'));
   assert.equal(pkg.name, 'daily-dialin-emulator');
