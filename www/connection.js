@@ -9,6 +9,8 @@ import { state, baseUrl, requestOptions, receiverUrl } from './state.js';
 
 export function setMode(mode) {
   state.mode = mode;
+  // Controls for the emulator only (the hold-music field's test file) follow it (style.css).
+  document.body.dataset.mode = mode;
   state.client = new DailyDialinClient({ ...requestOptions(), maxRetries: 2, timeoutMs: 20000 });
   const emulator = mode === 'emulator';
   $('connection-status').textContent = emulator

@@ -3,6 +3,7 @@
 // returned to its panel, which keeps it in `state`.
 import { generateHmacSecret } from 'daily-dialin';
 import { el } from './dom.js';
+import { checkControls } from './music.js';
 
 export const PINLESS = 'pinless_dialin';
 export const PIN = 'pin_dialin';
@@ -39,7 +40,8 @@ export const FIELDS = [
     types: [PINLESS],
     input: 'url',
     placeholder: 'https://example.com/hold.mp3',
-    hint: 'Optional. A public MP3 file (under 10 MB and 60 s) played while the caller waits.',
+    hint: 'Optional. A public MP3 file (under 10 MB and 60 s) played while the caller waits. Check fetches it and reads it.',
+    check: true,
   },
   {
     name: 'timeout_config.message',
@@ -129,7 +131,16 @@ export function buildFields(container, prefix, purpose) {
           }),
         )
       : input;
-    const row = el('div', { class: 'field', 'data-field': def.name }, el('label', { for: id, text: def.label }), control, hint, messages);
+    const check = def.check ? checkControls(input, id) : null;
+    const row = el(
+      'div',
+      { class: 'field', 'data-field': def.name },
+      el('label', { for: id, text: def.label }),
+      check ? el('div', { class: 'with-button' }, control, check.button) : control,
+      hint,
+      messages,
+      check ? [check.useTest, check.result] : [],
+    );
     container.append(row);
     rows.set(def.name, { def, row, input, hint, messages });
   }

@@ -32,7 +32,7 @@ export const DEFAULT_UPSTREAM = 'https://api.daily.co/v1';
 /** Where the demo receiver routes verified calls (the emulator does not check SIP URIs). */
 const DEMO_SIP_DOMAIN = 'demo-room.sip.localhost';
 /** The page: app.js is its entry module, and imports the others (one a panel, and their helpers). */
-const PAGE_FILES = new Set(['index.html', 'style.css', 'app.js', 'state.js', 'dom.js', 'fields.js', 'feedback.js', 'connection.js', 'create.js', 'configs.js', 'calls.js']);
+const PAGE_FILES = new Set(['index.html', 'style.css', 'app.js', 'state.js', 'dom.js', 'fields.js', 'feedback.js', 'connection.js', 'create.js', 'configs.js', 'calls.js', 'music.js']);
 const MAX_BODY = 1024 * 1024;
 const MAX_WEBHOOKS = 200;
 
@@ -74,7 +74,9 @@ function pagePolicy(html) {
     `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(' ')}`.trim(),
     "style-src 'self'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    // The hold-music field's Check fetches the file from wherever it is (checkHoldMusic): any
+    // http(s) origin. Scripts stay this server's own.
+    "connect-src 'self' https: http:",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
@@ -272,7 +274,9 @@ export async function startDevServer(options = {}) {
     }
     if (p === '/demo/info') {
       sendJson(res, 200, {
-        emulator: { baseUrl: '/v1', receiver: '/demo/room-creation', holdTimeoutMs },
+        // The emulator's test audio is fetched from the emulator itself: it answers CORS to loopback
+        // pages and honours Range, which the forwarding below does not carry.
+        emulator: { baseUrl: '/v1', receiver: '/demo/room-creation', holdTimeoutMs, audio: `${emulator.origin}/_emulator/audio/hold.mp3` },
         proxy: upstream ? { baseUrl: '/proxy/v1', upstream } : null,
       });
       return;
