@@ -223,7 +223,7 @@ async fn run(
     };
     let timer = set_timeout(on_timeout.as_ref(), timeout_ms as f64);
     let on_abort = {
-        let (ctl, end) = (ctl.clone(), end_check);
+        let (ctl, end) = (ctl.clone(), end_check.clone());
         Closure::<dyn FnMut()>::new(move || {
             ctl.abort();
             let _ = end.call0(&JsValue::UNDEFINED);
@@ -243,6 +243,9 @@ async fn run(
         })
         .await
     };
+    // Settle the deadline even when the work won (see `client::Inner::attempt`: a JsFuture
+    // dropped on a promise that never settles leaks its callbacks).
+    let _ = end_check.call0(&JsValue::UNDEFINED);
     clear_timeout(&timer);
     if let Some(s) = &signal {
         let _ = s.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
