@@ -418,3 +418,103 @@ test('the emulator serves test audio, with Range, without credentials, CORS for 
     await emu.close();
   }
 });
+
+test('hostile responses from a custom fetch: always a verdict or a DailyDialinError, never a trap; wasm memory flat', async () => {
+  const { rng } = await import('./helpers.mjs');
+  const { pathToFileURL } = await import('node:url');
+  const { installedDir } = await import('./installed.mjs');
+  // The glue instance the Node entry loaded, for its memory size.
+  const glue = await import(new URL('./glue.js', pathToFileURL(join(installedDir(), 'node.mjs'))).href);
+  assert.equal(glue.checkHoldMusic, m.checkHoldMusic);
+  const r = rng(20261203);
+  const pick = (a) => a[Math.floor(r() * a.length)];
+  const int = (n) => Math.floor(r() * n);
+  const audio = fixture('vbr_44k_stereo.mp3');
+  const throwing = new Proxy({}, { get() { throw new Error('trap'); } });
+  const text = () => pick(['', 'bytes 0-99/1000', `bytes 0-16383/${audio.length}`, 'bytes */0', 'bytes 5-1/2', '99999999999999999999', '-1', '\u0000', 'audio/mpeg', 'text/html', 'https://cdn.example.com/b.mp3', '/relative.mp3', 'http://10.0.0.1/x', '::', 'x'.repeat(5000)]);
+  function headers() {
+    if (r() < 0.05) return throwing;
+    if (r() < 0.05) return pick([null, 42, {}, { get: 'not a function' }]);
+    const h = new Headers();
+    for (const name of ['content-type', 'content-range', 'content-length', 'location']) if (r() < 0.6) h.set(name, text());
+    return h;
+  }
+  function body() {
+    const k = int(8);
+    if (k === 0) return null;
+    if (k === 1) return throwing;
+    if (k === 2) return { getReader: () => ({ read: () => Promise.resolve(pick([{ done: false, value: 'text' }, { done: false, value: null }, 42, null])) , cancel: () => { throw new Error('no'); } }) };
+    if (k === 3) return new ReadableStream({ pull: (c) => c.error(new Error('broken')) });
+    const chunks = int(5);
+    let sent = 0;
+    return new ReadableStream({
+      pull(c) {
+        if (sent++ >= chunks) return c.close();
+        const from = int(audio.length);
+        c.enqueue(new Uint8Array(audio.subarray(from, from + int(40000))));
+      },
+    });
+  }
+  const response = () =>
+    pick([
+      () => ({ status: pick([200, 206, 206, 301, 302, 307, 404, 416, 500, 0, 999, -1, NaN, '200', undefined]), type: pick(['basic', 'cors', 'opaqueredirect', undefined]), url: pick([undefined, '', 'https://cdn.example.com/x.mp3', 'http://127.0.0.1/']), redirected: r() < 0.3, headers: headers(), body: body() }),
+      () => new Response(r() < 0.5 ? null : audio.subarray(0, int(audio.length)), { status: pick([200, 206, 404]), headers: { 'content-range': text(), 'content-type': text() } }),
+      () => throwing,
+      () => 42,
+      () => null,
+    ])();
+  const fetchers = [
+    () => Promise.resolve(response()),
+    () => Promise.reject(new TypeError('fetch failed')),
+    () => Promise.reject(throwing),
+    () => {
+      throw new Error('sync');
+    },
+    () => 'not a promise',
+  ];
+  let warm = 0;
+  const outcomes = {};
+  for (let i = 0; i < 1500; i++) {
+    if (i === 200) warm = glue.__memoryBytes();
+    const fetch = pick(fetchers);
+    const opts = { fetch, timeoutMs: pick([undefined, 2000]), maxBytes: pick([undefined, 1, 5000, 100000]), allowPrivateUrls: r() < 0.5 };
+    const url = pick(['https://cdn.example.com/a.mp3', 'https://cdn.example.com/music', 'http://127.0.0.1/a.mp3', 'x']);
+    try {
+      const res = await m.checkHoldMusic(url, opts);
+      assert.equal(typeof res.ok, 'boolean', `case ${i}`);
+      assert.equal(res.ok, !res.issues.some((x) => x.severity === 'error'), `case ${i}`);
+      for (const x of res.issues) outcomes[x.code] = (outcomes[x.code] ?? 0) + 1;
+    } catch (e) {
+      assert.ok(!(e instanceof WebAssembly.RuntimeError), `case ${i}: wasm trapped: ${e?.message}`);
+      assert.ok(e instanceof m.DailyDialinError, `case ${i}: threw ${e?.name}: ${e?.message}`);
+    }
+  }
+  const end = glue.__memoryBytes();
+  if (process.env.HOLD_MUSIC_VERBOSE) console.log('fuzz', outcomes, { warm, end });
+  // Slack for the high-water mark of the largest body read (a few hundred KB), not for a leak:
+  // the next test holds the common paths to zero growth.
+  assert.ok(end <= warm + 512 * 1024, `wasm memory grew from ${warm} to ${end} bytes`);
+  // The fuzz reached the verdicts, not only the early refusals.
+  for (const code of ['unreachable', 'http_status', 'not_mp3', 'content_type']) assert.ok(outcomes[code] > 0, `${code}: ${JSON.stringify(outcomes)}`);
+});
+
+test('a settled check leaves no wasm memory behind, nor does a client attempt (the same deadline race)', async () => {
+  const { pathToFileURL } = await import('node:url');
+  const { installedDir } = await import('./installed.mjs');
+  const glue = await import(new URL('./glue.js', pathToFileURL(join(installedDir(), 'node.mjs'))).href);
+  const audio = fixture('cbr_44k_stereo_64.mp3');
+  const client = new m.DailyDialinClient({ apiKey: 'k', maxRetries: 0, fetch: () => Promise.reject(new TypeError('offline')) });
+  const cases = {
+    unreachable: () => m.checkHoldMusic('https://cdn.example.com/a.mp3', { fetch: () => Promise.reject(new TypeError('offline')) }),
+    'http_status': () => m.checkHoldMusic('https://cdn.example.com/a.mp3', { fetch: async () => new Response('no', { status: 404 }) }),
+    'a whole file': () => m.checkHoldMusic('https://cdn.example.com/a.mp3', { fetch: async () => new Response(audio, { headers: { 'content-type': 'audio/mpeg' } }) }),
+    'client.get': () => client.get('abc').catch(() => {}),
+  };
+  for (const [name, run] of Object.entries(cases)) {
+    for (let i = 0; i < 200; i++) await run();
+    const before = glue.__memoryBytes();
+    // Before a JsFuture's dangling deadline was settled, 3,000 of these grew the memory by ~430 KB.
+    for (let i = 0; i < 3000; i++) await run();
+    assert.equal(glue.__memoryBytes(), before, `${name}: wasm memory grew`);
+  }
+});
