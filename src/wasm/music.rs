@@ -41,8 +41,8 @@ extern "C" {
 const MUSIC_TYPES: &'static str = r#"
 /** Options of `checkHoldMusic`. */
 export interface CheckHoldMusicOptions {
-    /** A fetch to use instead of the global one; it gets `redirect: "manual"` (or `"follow"` in browsers after an opaque redirect), `credentials: "omit"`, maybe a `Range` header, and must resolve to a `Response`. */
-    fetch?: (url: string, init: { method: "GET"; headers: Record<string, string>; redirect: "manual" | "follow"; credentials: "omit"; mode?: "no-cors"; signal: AbortSignalLike }) => Promise<any>;
+    /** A fetch to use instead of the global one; it gets `redirect: "manual"` (or `"follow"` in browsers after an opaque redirect), maybe a `Range` header, in pages `credentials: "omit"`, and must resolve to a `Response`. */
+    fetch?: (url: string, init: { method: "GET"; headers: Record<string, string>; redirect: "manual" | "follow"; credentials?: "omit"; mode?: "no-cors"; signal: AbortSignalLike }) => Promise<any>;
     /** Bound of the whole check, every request and body together, in milliseconds (default 15000). */
     timeoutMs?: number;
     /** Cancels the check: the promise rejects with an `AbortError`. */
@@ -135,12 +135,13 @@ pub fn check_hold_music(
         }
     };
     let global = js_sys::global();
+    // Pages and web workers fetch under CORS, where a failure may be a refusal of this page.
+    let cors = get(&global, "document").is_object() || get(&global, "importScripts").is_function();
     let opts = Options {
         allow_private_urls: read.value.allow_private_urls,
         read_cap,
         limits: Limits::default(),
-        // Pages and web workers fetch under CORS, where a failure may be a refusal of this page.
-        cors: get(&global, "document").is_object() || get(&global, "importScripts").is_function(),
+        cors,
         timeout_ms,
     };
     let (check, first) = match Check::start(&url, opts) {
@@ -157,7 +158,7 @@ pub fn check_hold_music(
             ))
         }
     };
-    future_to_promise(run(check, first, fetch, timeout_ms, signal))
+    future_to_promise(run(check, first, fetch, cors, timeout_ms, signal))
 }
 
 /// The URL argument: a string, or an object with a string `href` (a `URL`).
@@ -195,6 +196,7 @@ async fn run(
     mut check: Check,
     first: Request,
     fetch: Function,
+    cors: bool,
     timeout_ms: u64,
     signal: Option<AbortSignal>,
 ) -> Result<JsValue, JsValue> {
@@ -235,7 +237,14 @@ async fn run(
     let reading: Reading = Rc::new(RefCell::new(None));
     let outcome = {
         let fetch_signal = ctl.signal();
-        let mut work = pin!(drive(&mut check, first, &fetch, &fetch_signal, &reading));
+        let mut work = pin!(drive(
+            &mut check,
+            first,
+            &fetch,
+            cors,
+            &fetch_signal,
+            &reading
+        ));
         let mut deadline = pin!(JsFuture::from(deadline));
         poll_fn(|cx| match work.as_mut().poll(cx) {
             Poll::Ready(o) => Poll::Ready(Some(o)),
@@ -270,12 +279,13 @@ async fn drive(
     check: &mut Check,
     first: Request,
     fetch: &Function,
+    cors: bool,
     signal: &AbortSignal,
     reading: &Reading,
 ) -> Outcome {
     let mut req = first;
     loop {
-        let next = match send(fetch, &req, signal).await {
+        let next = match send(fetch, &req, cors, signal).await {
             Err(message) => check.on_error(&message),
             Ok(resp) => match check.on_response(&head(&resp, &req.url)) {
                 Next::Read { limit } => match read_body(&resp, limit, reading).await {
@@ -306,7 +316,12 @@ fn set(o: &JsValue, k: &str, v: &JsValue) {
 }
 
 /// `fetch(url, init)`; `Err` is what fetch said when it failed.
-async fn send(fetch: &Function, req: &Request, signal: &AbortSignal) -> Result<JsValue, String> {
+async fn send(
+    fetch: &Function,
+    req: &Request,
+    cors: bool,
+    signal: &AbortSignal,
+) -> Result<JsValue, String> {
     let headers = js::object(&[]);
     if let Some(range) = &req.range {
         set(&headers, "Range", &JsValue::from_str(range));
@@ -318,11 +333,14 @@ async fn send(fetch: &Function, req: &Request, signal: &AbortSignal) -> Result<J
             "redirect",
             JsValue::from_str(if req.follow { "follow" } else { "manual" }),
         ),
-        // Daily fetches the file without cookies: so does the check, so a file that only a
-        // signed-in page can read is not taken for a public one.
-        ("credentials", JsValue::from_str("omit")),
         ("signal", signal.into()),
     ]);
+    if cors {
+        // Daily fetches the file without cookies: so does a page, so that a file only a signed-in
+        // page can read is not taken for a public one. (Servers have no cookie jar, and some
+        // runtimes refuse the field: it is set in pages only.)
+        set(&init, "credentials", &JsValue::from_str("omit"));
+    }
     if req.no_cors {
         set(&init, "mode", &JsValue::from_str("no-cors"));
     }

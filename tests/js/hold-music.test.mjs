@@ -228,8 +228,10 @@ test('redirects: followed to public hosts, relative ones resolved; a private hos
   // A custom fetch that maps public-looking hosts onto the local server, so that the URL rules
   // apply without allowPrivateUrls.
   const asked = [];
+  const inits = [];
   const mapped = (url, init) => {
     asked.push(url);
+    inits.push(init);
     const u = new URL(url);
     if (!u.hostname.endsWith('.example.com')) throw new TypeError(`the test refuses ${url}`);
     return fetch(`${base}${u.pathname}${u.search}`, init);
@@ -240,6 +242,10 @@ test('redirects: followed to public hosts, relative ones resolved; a private hos
   assert.equal(ok.ok, true);
   assert.equal(ok.facts.url, 'https://cdn.example.com/range/cbr_44k_stereo_64.mp3');
   assert.equal(ok.facts.redirects, 1);
+  // Node: redirects by hand, a probe range first, and no browser-only fields.
+  assert.deepEqual(Object.keys(inits[0]).sort(), ['headers', 'method', 'redirect', 'signal']);
+  assert.equal(inits[0].redirect, 'manual');
+  assert.deepEqual(inits[0].headers, { Range: 'bytes=0-16383' });
   const rel = await m.checkHoldMusic(to('/range/vbr_44k_stereo.mp3'), { fetch: mapped });
   assert.deepEqual(codes(rel), []);
   assert.equal(rel.facts.url, 'https://music.example.com/range/vbr_44k_stereo.mp3');
