@@ -30,6 +30,8 @@ no_std_core! {
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+pub mod plan;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 
