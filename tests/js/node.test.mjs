@@ -23,18 +23,22 @@ const EXPORTS = [
   'buildGetRequest',
   'buildListRequest',
   'buildUpdateRequest',
+  'configsSchema',
   'generateHmacSecret',
   'init',
   'initSync',
+  'planConfigs',
   'redactRequest',
   'toCurl',
+  'validateConfigsFile',
   'validateCreate',
   'validateListQuery',
   'validateUpdate',
 ];
 const ERRORS = ['AbortError', 'DailyApiError', 'DailyDialinError', 'NetworkError', 'TimeoutError', 'ValidationError', 'WebhookVerificationError'];
-// daily-dialin/core: the same minus the client.
-const CORE_EXPORTS = EXPORTS.filter((k) => k !== 'DailyDialinClient');
+// daily-dialin/core: the same minus the client and configs as code.
+const CLIENT_ONLY = ['DailyDialinClient', 'configsSchema', 'planConfigs', 'validateConfigsFile'];
+const CORE_EXPORTS = EXPORTS.filter((k) => !CLIENT_ONLY.includes(k));
 // daily-dialin/webhook: the webhook functions, generateHmacSecret and the error classes.
 const WEBHOOK_EXPORTS = [...ERRORS, 'generateHmacSecret', 'init', 'initSync', 'signPinlessWebhook', 'verifyPinlessWebhook'].sort();
 
@@ -138,6 +142,8 @@ test('the tarball holds the entries of each module (root, core/, webhook/) and t
     ...entries('core/', 'daily_dialin_core_bg.wasm'),
     ...entries('webhook/', 'daily_dialin_webhook_bg.wasm'),
     'README.md',
+    'cli.mjs',
+    'configs.schema.json',
     'docs/daily-api.md',
     'docs/emulator.md',
     'docs/examples/fetch-handler.mjs',
