@@ -238,6 +238,31 @@ test('a type change whose create fails puts the old config back (exit 1, rolled 
   assert.equal((await stored())[0].type, 'pinless_dialin');
 });
 
+test('a replace whose create answers 500 on every attempt (the client retries twice) is rolled back', async () => {
+  await client().create(pin(6));
+  await emu.injectFault({ method: 'POST', status: 500, count: 3 });
+  const r = await run(['apply', file('replace500.json', [pinless(6)]), '--yes'], { env: ENV });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /rolled back\s+replace configs\[0\] \+12095550006: .*the old config was put back/);
+  assert.match(r.stdout, /0 done, 0 failed, 1 rolled back, 0 skipped/);
+  const now = await stored();
+  assert.deepEqual(now.map((c) => [c.type, c.config.phone_number]), [['pin_dialin', '+12095550006']]);
+});
+
+test('when the restore fails too, apply says so plainly, stops, and skips the rest', async () => {
+  await client().create(pin(6));
+  await client().create(pin(9));
+  await emu.injectFault({ method: 'POST', status: 400, count: 2, body: { error: 'invalid-request-error', info: 'forced' } });
+  const r = await run(['apply', file('replacefail.json', [pinless(6)]), '--yes', '--prune', '--json'], { env: ENV });
+  assert.equal(r.code, 1, r.stderr);
+  const rep = JSON.parse(r.stdout);
+  assert.equal(rep.failed.length, 1);
+  assert.match(rep.failed[0].error, /restoring the old config also failed.*recreate it by hand/);
+  // The prune delete comes after the file's configs (docs/daily-api.md#plan-order): skipped.
+  assert.equal(rep.skipped.length, 1);
+  assert.deepEqual((await stored()).map((c) => c.config.phone_number), ['+12095550009']);
+});
+
 test('list, get, delete and export (export round-trips through plan as unchanged)', async () => {
   const c = client();
   const a = await c.create({ ...pinless(1), hmac: HMAC });
