@@ -180,6 +180,47 @@ test('apply without --yes and without a terminal refuses (exit 2) and changes no
   assert.equal((await stored()).length, 0);
 });
 
+/** Runs the bin on a pseudo-terminal (util-linux `script`), typing `input`. */
+function runTty(args, input, env = {}, beforeTyping = async () => {}) {
+  const cmd = [BIN(), args[0], '--base-url', emu.url, '--allow-private-urls', ...args.slice(1)].join(' ');
+  return new Promise((resolve) => {
+    const child = execFile('script', ['-qec', cmd, '/dev/null'], { env: { PATH: process.env.PATH, DAILY_API_KEY: KEY, TERM: 'xterm', ...env } }, (err, stdout) =>
+      resolve({ code: err ? err.code : 0, stdout }),
+    );
+    // Typed once the question is shown.
+    let typed = false;
+    child.stdout.on('data', (d) => {
+      if (!typed && String(d).includes('[y/N]')) {
+        typed = true;
+        beforeTyping().then(() => child.stdin.write(input));
+      }
+    });
+  });
+}
+
+test('on a terminal apply asks y/N: no applies nothing, yes applies; colours unless NO_COLOR', async (t) => {
+  const probe = await new Promise((r) => execFile('script', ['-qec', 'true', '/dev/null'], (e) => r(!e)));
+  if (!probe) return t.skip('util-linux script is not available');
+  const f = file('tty.json', [pinless(1)]);
+  const no = await runTty(['apply', f], 'n\n', ENV);
+  assert.equal(no.code, 0, no.stdout);
+  assert.match(no.stdout, /Not applied/);
+  assert.match(no.stdout, /\x1b\[32m\+ create/);
+  assert.equal((await stored()).length, 0);
+  const yes = await runTty(['apply', f], 'y\n', { ...ENV, NO_COLOR: '1' });
+  assert.equal(yes.code, 0, yes.stdout);
+  // (readline's own cursor codes may appear; colours may not)
+  assert.ok(!/\x1b\[\d+m/.test(yes.stdout), 'NO_COLOR: no colour codes');
+  assert.match(yes.stdout, /1 done/);
+  assert.equal((await stored()).length, 1);
+  // Changed while the question was shown: refused after yes, nothing applied.
+  const f2 = file('tty2.json', [pinless(1), pinless(2)]);
+  const changed = await runTty(['apply', f2], 'y\n', ENV, () => client().create({ type: 'pin_dialin', phone_number: '+12095550002' }));
+  assert.equal(changed.code, 1, changed.stdout);
+  assert.match(changed.stdout, /changed while the plan was shown; nothing was applied/);
+  assert.deepEqual((await stored()).map((c) => c.type).sort(), ['pin_dialin', 'pinless_dialin']);
+});
+
 test('apply --expect-plan refuses (exit 1) when the state changed since the plan', async () => {
   const f = file('exp.json', [pinless(1), pinless(2)]);
   const p = await run(['plan', f, '--json'], { env: ENV });
