@@ -10,7 +10,7 @@ use alloc::collections::BTreeMap;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{to_json, Converted, TOO_LARGE};
+use super::convert::{to_json, Converted, MAX_KEY_UNITS, MAX_STRING_UNITS, TOO_LARGE};
 use super::issues::{issues_to_js, validation_error};
 use super::js;
 use super::ValidationReport;
@@ -111,6 +111,19 @@ fn read_large(v: &JsValue, path: &str) -> Converted {
     let mut out = Converted::default();
     let mut map = Map::new();
     for k in keys.iter() {
+        // Measured before it is copied into wasm memory, like `to_json` does for every key.
+        if units(&k) > MAX_KEY_UNITS {
+            out.issues.push(Issue::error(
+                path,
+                TOO_LARGE,
+                cat!(
+                    "a property name is longer than ",
+                    MAX_KEY_UNITS,
+                    " characters"
+                ),
+            ));
+            continue;
+        }
         let Some(name) = k.as_string() else { continue };
         let sub = if path.is_empty() {
             name.clone()
@@ -139,6 +152,11 @@ fn read_large(v: &JsValue, path: &str) -> Converted {
     }
     out.value = Value::Object(map);
     out
+}
+
+/// The length in UTF-16 code units of a JS string (0 for any other value), read without copying it.
+fn units(v: &JsValue) -> u32 {
+    v.dyn_ref::<js_sys::JsString>().map_or(0, |s| s.length())
 }
 
 fn read_array(v: &JsValue, path: &str) -> Converted {
@@ -224,9 +242,17 @@ fn read_options(o: &JsValue) -> PlanOptions {
             let mut m = BTreeMap::new();
             if let Ok(keys) = js::object_keys(&env) {
                 for k in keys.iter() {
+                    // Over-long names and values are left out (read as unset) before they are
+                    // copied into wasm memory.
+                    if units(&k) > MAX_KEY_UNITS {
+                        continue;
+                    }
                     let (Some(name), Ok(val)) = (k.as_string(), js::get(&env, &k)) else {
                         continue;
                     };
+                    if units(&val) > MAX_STRING_UNITS {
+                        continue;
+                    }
                     if let Some(s) = val.as_string() {
                         m.insert(name, s);
                     }
