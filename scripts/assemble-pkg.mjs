@@ -10,7 +10,7 @@
 // the versions equal Cargo.toml's) instead of generating it.
 import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, transformSync } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -188,6 +188,12 @@ function checkPackage(template, out, cargoToml) {
   writeFileSync(join(out, 'errors.d.ts'), errorsDts);
   writeFileSync(join(out, 'errors.d.cts'), replaceExactly(errorsDts, "from './node.mjs'", "from './node.cjs'", 1, 'errors.d.ts'));
   copyFileSync(join(template, 'README.md'), join(out, 'README.md'));
+  copyFileSync(join(template, 'cli.mjs'), join(out, 'cli.mjs'));
+  // The file's JSON Schema, from the module just assembled: `configsSchema()` returns
+  // `plan::FILE_SCHEMA`, so the shipped file is the one the Rust tests check, without a second
+  // copy in the repository or a native build just to print a constant.
+  const { configsSchema } = await import(pathToFileURL(join(out, 'node.mjs')).href);
+  writeFileSync(join(out, 'configs.schema.json'), JSON.stringify(JSON.parse(configsSchema()), null, 2) + '\n');
   // The repository's docs that the README links to, shipped so that the links work offline.
   const pkg = JSON.parse(read(template, 'package.json'));
   for (const f of pkg.files.filter((f) => f.startsWith('docs/'))) {

@@ -299,6 +299,19 @@ describe('memory under throwing getters and proxy traps', () => {
         () => new m.DailyDialinClient(throwingAt({ apiKey: 'k', fetch }, 'maxRetries')).free(),
         () => new m.DailyDialinClient(new Proxy({}, { get: thrower })),
       ]],
+      // Configs as code: throwing getters and proxies in the file, the stored configs and the
+      // options (read element by element, see src/wasm/plan.rs).
+      ['daily-dialin', [
+        () => m.validateConfigsFile(throwingAt({ version: 1 }, 'configs')),
+        () => m.validateConfigsFile({ configs: [throwingAt({ type: 'pin_dialin' }, 'phone_number')] }),
+        () => m.validateConfigsFile({ configs: new Proxy([], { get: thrower }) }),
+        () => m.validateConfigsFile({ configs: [] }, throwingAt({}, 'env')),
+        () => m.validateConfigsFile({ configs: [] }, { env: throwingAt({}, 'H') }),
+        () => m.planConfigs({ configs: [] }, new Proxy([], { get: thrower })),
+        () => m.planConfigs({ configs: [] }, [throwingAt({ id: 'a', type: 'pin_dialin' }, 'config')]),
+        () => m.planConfigs({ configs: [{ type: 'pin_dialin', phone_number: '+12095550100' }] }, [], throwingAt({}, 'prune')),
+        () => m.planConfigs({ configs: [{ type: 'pin_dialin', phone_number: '+12095550100' }] }, []),
+      ]],
     ];
     for (const [name, calls] of cases) {
       const round = () => {

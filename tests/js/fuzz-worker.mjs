@@ -32,6 +32,15 @@ let moduleName;
 let memoryBytes;
 
 const KEY = 'sk_FUZZ_SECRET_KEY_7f3a';
+// Stored configs for planConfigs (as Daily returns them, but the last, whose hmac is not a string),
+// and the secrets a plan must never show.
+const VALID_HMAC = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
+const PLAN_HMAC = 'cGxhbi1mdXp6LXNlY3JldC1obWFjLXZhbHVlLTAxMjM=';
+const STORED = [
+  { id: 'cfg-1', type: 'pin_dialin', config: { phone_number: '+14155550123' } },
+  { id: 'cfg-2', type: 'pinless_dialin', config: { phone_number: '+442071838750', room_creation_api: 'https://example.com/dial', hmac: VALID_HMAC } },
+  { id: 'cfg-3', type: 'pinless_dialin', config: { name_prefix: 'Support', room_creation_api: 'https://example.com/x', hmac: { env: 'H' } } },
+];
 const VALID = [
   { type: 'pin_dialin', phone_number: '+14155550123' },
   { type: 'pin_dialin', phone_number: '+442071838750', name_prefix: 'Sales', ivr_greeting: { message: 'Enter your PIN' } },
@@ -294,6 +303,20 @@ function run() {
       assert.match(r['X-Pinless-Signature'], /^[A-Za-z0-9+/]{43}=$/, where);
     }, checkWebhookThrown],
     ['generateHmacSecret', () => [], dd.generateHmacSecret, (s, where) => assert.match(s, /^[A-Za-z0-9+/]{43}=$/, where), checkWebhookThrown],
+    // Configs as code: a file of fuzzed bodies, stored configs fuzzed from real ones, any options.
+    ['validateConfigsFile', () => [g.chance(0.7) ? { configs: [g.body(VALID), g.body(VALID)] } : g.body(VALID), g.chance(0.5) ? undefined : g.chance(0.5) ? { env: { H: PLAN_HMAC } } : g.options()], dd.validateConfigsFile, checkReport],
+    // Half the inputs are valid (a plan is made), half fuzzed (a plan or a ValidationError).
+    ['planConfigs', () => g.chance(0.5)
+      ? [{ configs: [g.pick(VALID)] }, g.chance(0.5) ? [] : [g.pick(STORED.slice(0, 2))], { env: { H: PLAN_HMAC }, prune: g.chance(0.5) }]
+      : [{ configs: [g.body(VALID), g.body(VALID)] }, g.chance(0.2) ? g.body(STORED) : [g.body(STORED), g.body(STORED)], g.chance(0.5) ? { env: { H: PLAN_HMAC }, prune: g.chance(0.5) } : g.options()], dd.planConfigs, (p, where) => {
+      assert.equal(typeof p.text, 'string', where);
+      assert.ok(Array.isArray(p.actions) && Array.isArray(p.steps), where);
+      assert.ok(!Object.keys(p).includes('steps'), `${where}: steps is enumerable`);
+      for (const text of [JSON.stringify(p), p.text]) {
+        assert.ok(!text.includes(VALID_HMAC) && !text.includes(PLAN_HMAC), `${where}: the plan shows an hmac`);
+      }
+    }],
+    ['configsSchema', () => [], dd.configsSchema, (s, where) => assert.equal(typeof JSON.parse(s), 'object', where)],
     // Missing and extra arguments.
     ['validateCreate()', () => [], dd.validateCreate, checkReport],
     ['buildGetRequest(...extra)', () => [g.id(), g.options(), g.scalar(), g.scalar()], dd.buildGetRequest, checkRequest],

@@ -11,7 +11,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PKG = join(ROOT, 'pkg');
 export const BIN = join(ROOT, 'node_modules', '.bin');
 
-/** The package's exports map keys, in order: the entries, the error classes, the .wasm files, package.json. */
+/** The package's exports map keys, in order: the entries, the error classes, the .wasm files, the configs file's JSON Schema, package.json. */
 export const EXPORT_KEYS = [
   '.',
   './core',
@@ -20,6 +20,7 @@ export const EXPORT_KEYS = [
   './daily_dialin_bg.wasm',
   './core/daily_dialin_core_bg.wasm',
   './webhook/daily_dialin_webhook_bg.wasm',
+  './configs.schema.json',
   './package.json',
 ];
 

@@ -24,18 +24,22 @@ const EXPORTS = [
   'buildListRequest',
   'buildUpdateRequest',
   'checkHoldMusic',
+  'configsSchema',
   'generateHmacSecret',
   'init',
   'initSync',
+  'planConfigs',
   'redactRequest',
   'toCurl',
+  'validateConfigsFile',
   'validateCreate',
   'validateListQuery',
   'validateUpdate',
 ];
 const ERRORS = ['AbortError', 'DailyApiError', 'DailyDialinError', 'NetworkError', 'TimeoutError', 'ValidationError', 'WebhookVerificationError'];
-// daily-dialin/core: the same minus the client and checkHoldMusic (both fetch).
-const CORE_EXPORTS = EXPORTS.filter((k) => k !== 'DailyDialinClient' && k !== 'checkHoldMusic');
+// daily-dialin/core: the same minus the client, checkHoldMusic (both fetch) and configs as code.
+const CLIENT_ONLY = ['DailyDialinClient', 'checkHoldMusic', 'configsSchema', 'planConfigs', 'validateConfigsFile'];
+const CORE_EXPORTS = EXPORTS.filter((k) => !CLIENT_ONLY.includes(k));
 // daily-dialin/webhook: the webhook functions, generateHmacSecret and the error classes.
 const WEBHOOK_EXPORTS = [...ERRORS, 'generateHmacSecret', 'init', 'initSync', 'signPinlessWebhook', 'verifyPinlessWebhook'].sort();
 
@@ -139,6 +143,8 @@ test('the tarball holds the entries of each module (root, core/, webhook/) and t
     ...entries('core/', 'daily_dialin_core_bg.wasm'),
     ...entries('webhook/', 'daily_dialin_webhook_bg.wasm'),
     'README.md',
+    'cli.mjs',
+    'configs.schema.json',
     'docs/daily-api.md',
     'docs/emulator.md',
     'docs/examples/fetch-handler.mjs',

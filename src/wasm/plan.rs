@@ -1,0 +1,434 @@
+//! The configs-as-code exports (`feature = "client"`): `validateConfigsFile`, `planConfigs` and
+//! `configsSchema`. No rules live here: each export reads its JS arguments, calls
+//! [`crate::plan`] and turns the answer into plain JS objects (docs/daily-api.md#configs-as-code).
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::text::cat;
+
+use alloc::collections::BTreeMap;
+use serde_json::{Map, Value};
+use wasm_bindgen::prelude::*;
+
+use super::convert::{to_json, Converted, MAX_KEY_UNITS, MAX_STRING_UNITS, TOO_LARGE};
+use super::issues::{issues_to_js, validation_error};
+use super::js;
+use super::ValidationReport;
+use crate::issue::{has_errors, Issue};
+use crate::model::DialinConfig;
+use crate::plan::{self, Env, Step};
+use crate::ts::Ts;
+use crate::validate::{code, Options};
+
+/// Most elements read from one array: a file or a list of stored configs larger than this is not
+/// a realistic account (Daily's limits are far below), and reading stops there.
+const MAX_ELEMENTS: u32 = 100_000;
+
+#[wasm_bindgen(typescript_custom_section)]
+const PLAN_TYPES: &'static str = r#"
+/** Options of `validateConfigsFile`. */
+export interface ValidateConfigsOptions {
+    /** Where `{ "env": "NAME" }` values come from (e.g. `process.env`); without it, env references are checked offline (their names only). */
+    env?: Record<string, string | undefined>;
+    /** Accept localhost, loopback and private hosts in URLs (for the local emulator). */
+    allowPrivateUrls?: boolean;
+}
+
+/** Options of `planConfigs`. */
+export interface PlanConfigsOptions extends ValidateConfigsOptions {
+    /** Delete the stored configs that the file does not hold (default: leave them, as `unmanaged`). */
+    prune?: boolean;
+}
+
+/** A field that a plan compares, by its path in a create body. */
+export type ConfigField = "phone_number" | "name_prefix" | "hmac" | "room_creation_api" | "hold_music_url" | "timeout_config.message" | "ivr_greeting.message";
+
+/** Which config an action is about: its number, or `name_prefix` for one without a number. The value is absent when it is secret or comes from the environment (`env` names the variable). */
+export interface ConfigIdentity { field: ConfigField; value?: string; env?: string; }
+
+/** One changed field; a secret one (`hmac`, or a value from the environment) has no `old` / `new`. */
+export interface ConfigFieldChange {
+    field: ConfigField;
+    change: "added" | "changed" | "removed";
+    old?: string;
+    new?: string;
+    secret: boolean;
+    env?: string;
+}
+
+/** One action of a plan (docs: Configs as code). */
+export type ConfigPlanAction =
+    | { kind: "create"; index: number; identity: ConfigIdentity; type: DialinType; changes: ConfigFieldChange[] }
+    | { kind: "update"; index: number; id: string; identity: ConfigIdentity; type: DialinType; changes: ConfigFieldChange[]; kept: ConfigField[] }
+    | { kind: "replace"; index: number; id: string; identity: ConfigIdentity; oldType: DialinType; newType: DialinType; changes: ConfigFieldChange[] }
+    | { kind: "delete"; id: string; type: DialinType; identity?: ConfigIdentity; duplicateOf?: string }
+    | { kind: "unchanged"; index: number; id: string; identity: ConfigIdentity; type: DialinType; kept: ConfigField[] }
+    | { kind: "unmanaged"; id: string; type: DialinType; identity?: ConfigIdentity; duplicateOf?: string };
+
+/** A request that carries out (part of) action `action` of the plan. Its bodies hold secrets: send them, never print them. */
+export interface ConfigPlanStep {
+    /** Index in `plan.actions`. */
+    action: number;
+    op: "create" | "update" | "delete";
+    /** The config's id (update and delete). */
+    id?: string;
+    /** The request body (create and update). */
+    body?: CreateDialinConfig | UpdateDialinConfig;
+    /** On the create of a replace: the create body that puts the deleted config back if this create fails. */
+    restore?: CreateDialinConfig;
+}
+
+/** The plan that brings the stored configs to a desired-state file. `JSON.stringify(plan)` holds no secret: the requests are in `steps`, a non-enumerable property. */
+export interface ConfigPlan {
+    prune: boolean;
+    summary: { create: number; update: number; replace: number; delete: number; unchanged: number; unmanaged: number };
+    actions: ConfigPlanAction[];
+    /** Whether applying it changes anything. */
+    hasChanges: boolean;
+    /** The file's warnings. */
+    warnings: Issue[];
+    /** The plan for people (no colours); secrets show as changed or not. */
+    text: string;
+    /** The requests, in order (non-enumerable: not in `JSON.stringify(plan)`). */
+    readonly steps: ConfigPlanStep[];
+}
+"#;
+
+/// Reads `v` like [`to_json`], except that the elements of an array (at the root, or as a value
+/// of the root object) are read one by one, so that the adapter's size limits apply per config:
+/// a file or a list of hundreds of configs is read whole.
+fn read_large(v: &JsValue, path: &str) -> Converted {
+    if let Ok(true) = js::is_array(v) {
+        return read_array(v, path);
+    }
+    let Ok(keys) = js::object_keys(v) else {
+        return to_json(v, path);
+    };
+    let is_object = v.is_object() && !v.is_function();
+    if !is_object {
+        return to_json(v, path);
+    }
+    let mut out = Converted::default();
+    let mut map = Map::new();
+    for k in keys.iter() {
+        // Measured before it is copied into wasm memory, like `to_json` does for every key.
+        if units(&k) > MAX_KEY_UNITS {
+            out.issues.push(Issue::error(
+                path,
+                TOO_LARGE,
+                cat!(
+                    "a property name is longer than ",
+                    MAX_KEY_UNITS,
+                    " characters"
+                ),
+            ));
+            continue;
+        }
+        let Some(name) = k.as_string() else { continue };
+        let sub = if path.is_empty() {
+            name.clone()
+        } else {
+            cat!(path, ".", name.as_str())
+        };
+        let val = match js::get(v, &k) {
+            Ok(val) => val,
+            Err(_) => {
+                out.issues.push(Issue::error(
+                    sub.as_str(),
+                    code::INVALID_TYPE,
+                    "this property could not be read",
+                ));
+                out.dropped.push(sub);
+                continue;
+            }
+        };
+        let c = if let Ok(true) = js::is_array(&val) {
+            read_array(&val, &sub)
+        } else {
+            to_json(&val, &sub)
+        };
+        map.insert(name, c.value.clone());
+        out.absorb(c);
+    }
+    out.value = Value::Object(map);
+    out
+}
+
+/// The length in UTF-16 code units of a JS string (0 for any other value), read without copying it.
+fn units(v: &JsValue) -> u32 {
+    v.dyn_ref::<js_sys::JsString>().map_or(0, |s| s.length())
+}
+
+fn read_array(v: &JsValue, path: &str) -> Converted {
+    let len = js::get(v, &JsValue::from_str("length"))
+        .ok()
+        .and_then(|l| l.as_f64())
+        .unwrap_or(0.0);
+    let mut out = Converted::default();
+    if !(0.0..=MAX_ELEMENTS as f64).contains(&len) {
+        out.issues.push(Issue::error(
+            path,
+            TOO_LARGE,
+            cat!("more than ", MAX_ELEMENTS, " elements"),
+        ));
+        out.dropped.push(path.to_string());
+        return out;
+    }
+    let mut items = Vec::new();
+    for i in 0..len as u32 {
+        let sub = cat!(path, "[", i, "]");
+        let c = match js::get(v, &JsValue::from(i)) {
+            Ok(e) => to_json(&e, &sub),
+            Err(_) => {
+                let mut c = Converted::default();
+                c.issues.push(Issue::error(
+                    sub.as_str(),
+                    code::INVALID_TYPE,
+                    "this element could not be read",
+                ));
+                c
+            }
+        };
+        items.push(c.value.clone());
+        out.absorb(c);
+    }
+    out.value = Value::Array(items);
+    out
+}
+
+/// The options: `env` (string values only; others are treated as unset), `allowPrivateUrls`,
+/// `prune`.
+struct PlanOptions {
+    env: Option<BTreeMap<String, String>>,
+    opts: Options,
+    prune: bool,
+    issues: Vec<Issue>,
+}
+
+fn read_options(o: &JsValue) -> PlanOptions {
+    let mut out = PlanOptions {
+        env: None,
+        opts: Options::default(),
+        prune: false,
+        issues: Vec::new(),
+    };
+    if o.is_undefined() || o.is_null() {
+        return out;
+    }
+    if !o.is_object() {
+        out.issues.push(Issue::error(
+            "",
+            code::INVALID_TYPE,
+            "the options must be an object like { env: process.env }",
+        ));
+        return out;
+    }
+    let flag = |key: &str, issues: &mut Vec<Issue>| match js::get(o, &JsValue::from_str(key)) {
+        Ok(v) if v.is_undefined() || v.is_null() => false,
+        Ok(v) => v.as_bool().unwrap_or_else(|| {
+            issues.push(Issue::error(
+                key,
+                code::INVALID_TYPE,
+                cat!("the option ", key, " must be true or false"),
+            ));
+            false
+        }),
+        Err(_) => false,
+    };
+    out.opts.allow_private_urls = flag("allowPrivateUrls", &mut out.issues);
+    out.prune = flag("prune", &mut out.issues);
+    if let Ok(env) = js::get(o, &JsValue::from_str("env")) {
+        if env.is_object() {
+            let mut m = BTreeMap::new();
+            if let Ok(keys) = js::object_keys(&env) {
+                for k in keys.iter() {
+                    // Over-long names and values are left out (read as unset) before they are
+                    // copied into wasm memory.
+                    if units(&k) > MAX_KEY_UNITS {
+                        continue;
+                    }
+                    let (Some(name), Ok(val)) = (k.as_string(), js::get(&env, &k)) else {
+                        continue;
+                    };
+                    if units(&val) > MAX_STRING_UNITS {
+                        continue;
+                    }
+                    if let Some(s) = val.as_string() {
+                        m.insert(name, s);
+                    }
+                }
+            }
+            out.env = Some(m);
+        } else if !(env.is_undefined() || env.is_null()) {
+            out.issues.push(Issue::error(
+                "env",
+                code::INVALID_TYPE,
+                "the option env must be an object of strings, like process.env",
+            ));
+        }
+    }
+    out
+}
+
+fn env_of(m: &Option<BTreeMap<String, String>>) -> Env<'_> {
+    m.as_ref().map_or(Env::Unresolved, Env::Map)
+}
+
+/// Validates a desired-state file (any JS value): every issue, each at its path in the file
+/// (`configs[3].hmac`). Without `opts.env` the `{ "env": "NAME" }` values are checked offline.
+#[wasm_bindgen(js_name = validateConfigsFile)]
+pub fn validate_configs_file(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] file: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateConfigsOptions")] opts: JsValue,
+) -> Ts<ValidationReport> {
+    let o = read_options(&opts);
+    let read = read_large(&file, "");
+    let mut issues = o.issues.clone();
+    issues.extend(read.issues.clone());
+    let core = plan::validate_file(&read.value, env_of(&o.env), &o.opts);
+    let issues = Converted {
+        issues,
+        dropped: read.dropped,
+        value: Value::Null,
+    }
+    .merge(core);
+    Ts::new_unchecked(js::object(&[
+        ("ok", JsValue::from_bool(!has_errors(&issues))),
+        ("issues", issues_to_js(&issues)),
+    ]))
+}
+
+/// A JSON value as a JS value (through `JSON.parse`, which cannot fail on serde_json's output).
+fn json_to_js(v: &impl serde::Serialize) -> JsValue {
+    serde_json::to_string(v)
+        .ok()
+        .and_then(|s| js::json_parse(&s).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Plans the file against `current` (every stored config, e.g. from `client.listAll()`); throws a
+/// `ValidationError` when the file, the configs or the options have errors.
+#[wasm_bindgen(js_name = planConfigs, unchecked_return_type = "ConfigPlan")]
+pub fn plan_configs(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] file: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DialinConfig[]")] current: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "PlanConfigsOptions")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let o = read_options(&opts);
+    if has_errors(&o.issues) {
+        return Err(validation_error("options", &o.issues));
+    }
+    let stored = read_current(&current)?;
+    let read = read_large(&file, "");
+    let read_issues = read.issues.clone();
+    let dropped = read.dropped.clone();
+    let desired = match plan::load(&read.value, env_of(&o.env), &o.opts) {
+        Ok(d) if read_issues.is_empty() => d,
+        Ok(d) => {
+            let issues = Converted {
+                issues: read_issues,
+                dropped,
+                value: Value::Null,
+            }
+            .merge(d.warnings.clone());
+            return Err(validation_error("configs file", &issues));
+        }
+        Err(core) => {
+            let issues = Converted {
+                issues: read_issues,
+                dropped,
+                value: Value::Null,
+            }
+            .merge(core);
+            return Err(validation_error("configs file", &issues));
+        }
+    };
+    let p = plan::plan(&desired, &stored, o.prune);
+    let out = json_to_js(&p);
+    let set = |k: &str, v: &JsValue| {
+        let _ = js::set(&out, &JsValue::from_str(k), v);
+    };
+    set("hasChanges", &JsValue::from_bool(p.has_changes()));
+    set("warnings", &issues_to_js(&desired.warnings));
+    set("text", &JsValue::from_str(&p.render_text()));
+    let steps = js_sys::Array::new();
+    for (i, a) in p.actions.iter().enumerate() {
+        let restore = a.restore_body();
+        for s in a.steps() {
+            let mut props = vec![("action", JsValue::from(i as u32))];
+            match s {
+                Step::Create { body } => {
+                    props.push(("op", JsValue::from_str("create")));
+                    props.push(("body", json_to_js(body)));
+                    if let Some(r) = restore {
+                        props.push(("restore", json_to_js(r)));
+                    }
+                }
+                Step::Update { id, body } => {
+                    props.push(("op", JsValue::from_str("update")));
+                    props.push(("id", JsValue::from_str(id)));
+                    props.push(("body", json_to_js(body)));
+                }
+                Step::Delete { id } => {
+                    props.push(("op", JsValue::from_str("delete")));
+                    props.push(("id", JsValue::from_str(id)));
+                }
+            }
+            steps.push(&js::object(&props));
+        }
+    }
+    // Non-enumerable, so that `JSON.stringify(plan)` and `console.log(plan)` never show a
+    // secret (docs/daily-api.md#plan-secrets).
+    let desc = js::object(&[("value", steps.into())]);
+    let _ = js_sys::Reflect::define_property(
+        out.unchecked_ref::<js_sys::Object>(),
+        &JsValue::from_str("steps"),
+        desc.unchecked_ref::<js_sys::Object>(),
+    );
+    Ok(out)
+}
+
+/// Reads the stored configs (an array of `DialinConfig`), or throws a `ValidationError`.
+fn read_current(current: &JsValue) -> Result<Vec<DialinConfig>, JsValue> {
+    if !matches!(js::is_array(current), Ok(true)) {
+        return Err(validation_error(
+            "current configs",
+            &[Issue::error(
+                "",
+                code::INVALID_TYPE,
+                "the current configs must be an array of DialinConfig (e.g. from client.listAll())",
+            )],
+        ));
+    }
+    let read = read_array(current, "");
+    if !read.issues.is_empty() {
+        return Err(validation_error("current configs", &read.issues));
+    }
+    let Value::Array(items) = read.value else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        match serde_json::from_value::<DialinConfig>(item) {
+            Ok(c) => out.push(c),
+            Err(_) => {
+                return Err(validation_error(
+                    "current configs",
+                    &[Issue::error(
+                        cat!("[", i, "]").as_str(),
+                        code::INVALID_TYPE,
+                        "this is not a DialinConfig as Daily returns it (id, type, settings)",
+                    )],
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The JSON Schema (2020-12) of a desired-state file, as text (the package ships it as
+/// `daily-dialin/configs.schema.json`).
+#[wasm_bindgen(js_name = configsSchema)]
+pub fn configs_schema() -> String {
+    plan::FILE_SCHEMA.to_string()
+}
