@@ -181,6 +181,7 @@ function checkPackage(template, out, cargoToml) {
   await assembleModule(template, out, '', 'daily_dialin');
   await assembleModule(template, out, 'core/', 'daily_dialin_core');
   await assembleModule(template, out, 'webhook/', 'daily_dialin_webhook');
+  await assembleModule(template, out, 'configs/', 'daily_dialin_configs');
   const errorsJs = read(template, 'errors.js');
   writeFileSync(join(out, 'errors.js'), shipped(errorsJs));
   writeFileSync(join(out, 'errors.cjs'), transformSync(errorsJs, { format: 'cjs', platform: 'node', target: 'node20', charset: 'utf8' }).code);
@@ -192,7 +193,7 @@ function checkPackage(template, out, cargoToml) {
   // The file's JSON Schema, from the module just assembled: `configsSchema()` returns
   // `plan::FILE_SCHEMA`, so the shipped file is the one the Rust tests check, without a second
   // copy in the repository or a native build just to print a constant.
-  const { configsSchema } = await import(pathToFileURL(join(out, 'node.mjs')).href);
+  const { configsSchema } = await import(pathToFileURL(join(out, 'configs', 'node.mjs')).href);
   writeFileSync(join(out, 'configs.schema.json'), JSON.stringify(JSON.parse(configsSchema()), null, 2) + '\n');
   // The repository's docs that the README links to, shipped so that the links work offline.
   const pkg = JSON.parse(read(template, 'package.json'));

@@ -79,9 +79,9 @@ no_std_core! {
     #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
     pub mod mp3;
     pub mod phone;
-    // Configs as code (plan of a desired-state file): the CLI and the client's module use it, not
-    // `daily-dialin/core`, which has 20 B of size budget left.
-    #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
+    // Configs as code (plan of a desired-state file): the `daily-dialin/configs` module (feature
+    // `plan`) and native builds only; neither `daily-dialin/core` nor the client's module.
+    #[cfg(any(feature = "plan", not(target_arch = "wasm32")))]
     pub mod plan;
     pub mod redact;
     pub mod request;

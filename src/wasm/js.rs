@@ -30,7 +30,7 @@ extern "C" {
         target: &JsValue,
         args: &js_sys::Array,
     ) -> Result<Option<JsValue>, JsValue>;
-    #[cfg(any(feature = "client", feature = "webhook"))]
+    #[cfg(any(feature = "client", feature = "webhook", feature = "plan"))]
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn parse(text: &str) -> Result<Option<Nullable<JsValue>>, JsValue>;
 }
@@ -45,7 +45,7 @@ pub fn value(v: Option<Nullable<JsValue>>) -> JsValue {
 }
 
 /// `JSON.parse(text)`; `Err` when it throws (text that is not JSON).
-#[cfg(any(feature = "client", feature = "webhook"))]
+#[cfg(any(feature = "client", feature = "webhook", feature = "plan"))]
 pub fn json_parse(text: &str) -> Result<JsValue, JsValue> {
     parse(text).map(value)
 }

@@ -33,7 +33,8 @@ pub mod client;
 // `checkHoldMusic` (docs/daily-api.md#rule-hold-music-online): with the client, in `daily-dialin`.
 #[cfg(feature = "client")]
 pub mod music;
-#[cfg(feature = "client")]
+// Configs as code: the `daily-dialin/configs` module (with `core`).
+#[cfg(feature = "plan")]
 pub mod plan;
 #[cfg(feature = "webhook")]
 pub mod webhook;

@@ -24,6 +24,7 @@ before(async () => {
     'daily-dialin': await memoryProbe('', m.validateCreate),
     'daily-dialin/core': await memoryProbe('core/', m.core.validateCreate),
     'daily-dialin/webhook': await memoryProbe('webhook/', m.webhook.verifyPinlessWebhook),
+    'daily-dialin/configs': await memoryProbe('configs/', m.configs.planConfigs),
   };
 });
 
@@ -301,16 +302,16 @@ describe('memory under throwing getters and proxy traps', () => {
       ]],
       // Configs as code: throwing getters and proxies in the file, the stored configs and the
       // options (read element by element, see src/wasm/plan.rs).
-      ['daily-dialin', [
-        () => m.validateConfigsFile(throwingAt({ version: 1 }, 'configs')),
-        () => m.validateConfigsFile({ configs: [throwingAt({ type: 'pin_dialin' }, 'phone_number')] }),
-        () => m.validateConfigsFile({ configs: new Proxy([], { get: thrower }) }),
-        () => m.validateConfigsFile({ configs: [] }, throwingAt({}, 'env')),
-        () => m.validateConfigsFile({ configs: [] }, { env: throwingAt({}, 'H') }),
-        () => m.planConfigs({ configs: [] }, new Proxy([], { get: thrower })),
-        () => m.planConfigs({ configs: [] }, [throwingAt({ id: 'a', type: 'pin_dialin' }, 'config')]),
-        () => m.planConfigs({ configs: [{ type: 'pin_dialin', phone_number: '+12095550100' }] }, [], throwingAt({}, 'prune')),
-        () => m.planConfigs({ configs: [{ type: 'pin_dialin', phone_number: '+12095550100' }] }, []),
+      ['daily-dialin/configs', [
+        () => m.configs.validateConfigsFile(throwingAt({ version: 1 }, 'configs')),
+        () => m.configs.validateConfigsFile({ configs: [throwingAt({ type: 'pin_dialin' }, 'phone_number')] }),
+        () => m.configs.validateConfigsFile({ configs: new Proxy([], { get: thrower }) }),
+        () => m.configs.validateConfigsFile({ configs: [] }, throwingAt({}, 'env')),
+        () => m.configs.validateConfigsFile({ configs: [] }, { env: throwingAt({}, 'H') }),
+        () => m.configs.planConfigs({ configs: [] }, new Proxy([], { get: thrower })),
+        () => m.configs.planConfigs({ configs: [] }, [throwingAt({ id: 'a', type: 'pin_dialin' }, 'config')]),
+        () => m.configs.planConfigs({ configs: [{ type: 'pin_dialin', phone_number: '+12095550100' }] }, [], throwingAt({}, 'prune')),
+        () => m.configs.planConfigs({ configs: [{ type: 'pin_dialin', phone_number: '+12095550100' }] }, []),
       ]],
     ];
     for (const [name, calls] of cases) {

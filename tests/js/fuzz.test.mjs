@@ -23,7 +23,7 @@ before(() => {
   const { tarball } = pack(tmp.dir);
   const dir = project(tmp.dir, 'fuzz', tarball);
   const root = join(dir, 'node_modules', 'daily-dialin');
-  modulePaths = { 'daily-dialin': join(root, 'node.mjs'), 'daily-dialin/core': join(root, 'core', 'node.mjs'), 'daily-dialin/webhook': join(root, 'webhook', 'node.mjs') };
+  modulePaths = { 'daily-dialin': join(root, 'node.mjs'), 'daily-dialin/core': join(root, 'core', 'node.mjs'), 'daily-dialin/webhook': join(root, 'webhook', 'node.mjs'), 'daily-dialin/configs': join(root, 'configs', 'node.mjs') };
 });
 after(() => tmp?.cleanup());
 

@@ -16,10 +16,12 @@ export const EXPORT_KEYS = [
   '.',
   './core',
   './webhook',
+  './configs',
   './errors',
   './daily_dialin_bg.wasm',
   './core/daily_dialin_core_bg.wasm',
   './webhook/daily_dialin_webhook_bg.wasm',
+  './configs/daily_dialin_configs_bg.wasm',
   './configs.schema.json',
   './package.json',
 ];

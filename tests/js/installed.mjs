@@ -18,6 +18,7 @@ export function installPackage() {
       "export { verifyPinlessWebhook, signPinlessWebhook } from 'daily-dialin/webhook';",
       "export * as core from 'daily-dialin/core';",
       "export * as webhook from 'daily-dialin/webhook';",
+      "export * as configs from 'daily-dialin/configs';",
       "export { startEmulator } from 'daily-dialin-emulator';",
       '',
     ].join('\n'),

@@ -24,21 +24,18 @@ const EXPORTS = [
   'buildListRequest',
   'buildUpdateRequest',
   'checkHoldMusic',
-  'configsSchema',
   'generateHmacSecret',
   'init',
   'initSync',
-  'planConfigs',
   'redactRequest',
   'toCurl',
-  'validateConfigsFile',
   'validateCreate',
   'validateListQuery',
   'validateUpdate',
 ];
 const ERRORS = ['AbortError', 'DailyApiError', 'DailyDialinError', 'NetworkError', 'TimeoutError', 'ValidationError', 'WebhookVerificationError'];
-// daily-dialin/core: the same minus the client, checkHoldMusic (both fetch) and configs as code.
-const CLIENT_ONLY = ['DailyDialinClient', 'checkHoldMusic', 'configsSchema', 'planConfigs', 'validateConfigsFile'];
+// daily-dialin/core: the same minus the client and checkHoldMusic (both fetch).
+const CLIENT_ONLY = ['DailyDialinClient', 'checkHoldMusic'];
 const CORE_EXPORTS = EXPORTS.filter((k) => !CLIENT_ONLY.includes(k));
 // daily-dialin/webhook: the webhook functions, generateHmacSecret and the error classes.
 const WEBHOOK_EXPORTS = [...ERRORS, 'generateHmacSecret', 'init', 'initSync', 'signPinlessWebhook', 'verifyPinlessWebhook'].sort();
@@ -142,6 +139,7 @@ test('the tarball holds the entries of each module (root, core/, webhook/) and t
     ...entries('', 'daily_dialin_bg.wasm'),
     ...entries('core/', 'daily_dialin_core_bg.wasm'),
     ...entries('webhook/', 'daily_dialin_webhook_bg.wasm'),
+    ...entries('configs/', 'daily_dialin_configs_bg.wasm'),
     'README.md',
     'cli.mjs',
     'configs.schema.json',
@@ -183,11 +181,11 @@ test('package.json: exports with types first, sideEffects, engines', () => {
   assert.equal(pkg.name, 'daily-dialin');
   // The entries that load the module when imported have side effects (a bundler that dropped them
   // would leave the re-exported functions uninitialised); the browser entry has none.
-  assert.deepEqual(pkg.sideEffects, ['', 'core/', 'webhook/'].flatMap((s) => [`./${s}node.mjs`, `./${s}node.cjs`, `./${s}workerd.js`]));
+  assert.deepEqual(pkg.sideEffects, ['', 'core/', 'webhook/', 'configs/'].flatMap((s) => [`./${s}node.mjs`, `./${s}node.cjs`, `./${s}workerd.js`]));
   assert.equal(pkg.engines.node, '>=20');
   assert.match(pkg.version, /^\d+\.\d+\.\d+/);
   assert.deepEqual(Object.keys(pkg.exports), EXPORT_KEYS);
-  for (const key of ['.', './core', './webhook']) {
+  for (const key of ['.', './core', './webhook', './configs']) {
     const entry = pkg.exports[key];
     assert.deepEqual(Object.keys(entry), ['workerd', 'node', 'default'], key);
     for (const leaf of [entry.workerd, entry.node.import, entry.node.require, entry.default]) {
