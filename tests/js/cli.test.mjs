@@ -74,7 +74,7 @@ test('the package ships the bin and configs.schema.json, the schema being the on
   const pkg = JSON.parse(readFileSync(join(installedDir(), 'package.json'), 'utf8'));
   assert.equal(pkg.bin['daily-dialin'], './cli.mjs');
   const schema = JSON.parse(readFileSync(join(installedDir(), 'configs.schema.json'), 'utf8'));
-  assert.deepEqual(schema, JSON.parse(m.configsSchema()));
+  assert.deepEqual(schema, JSON.parse(m.configs.configsSchema()));
   assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
   // Resolvable through the exports map, as a consumer imports it.
   const resolved = createRequire(join(CONSUMER, 'entry.mjs')).resolve('daily-dialin/configs.schema.json');
@@ -82,7 +82,7 @@ test('the package ships the bin and configs.schema.json, the schema being the on
 });
 
 test('planConfigs: JSON.stringify never holds a secret; the steps (non-enumerable) do', async () => {
-  const plan = m.planConfigs({ configs: [pinless(1), { ...pinless(2), hmac: HMAC2 }] }, [], { env: ENV, allowPrivateUrls: true });
+  const plan = m.configs.planConfigs({ configs: [pinless(1), { ...pinless(2), hmac: HMAC2 }] }, [], { env: ENV, allowPrivateUrls: true });
   assert.equal(plan.summary.create, 2);
   assert.equal(plan.hasChanges, true);
   const json = JSON.stringify(plan);
@@ -91,20 +91,20 @@ test('planConfigs: JSON.stringify never holds a secret; the steps (non-enumerabl
   assert.ok(!Object.keys(plan).includes('steps'));
   assert.equal(plan.steps.length, 2);
   assert.deepEqual(plan.steps.map((s) => [s.op, s.body.hmac]), [['create', HMAC], ['create', HMAC2]]);
-  assert.throws(() => m.planConfigs({ configs: [pinless(1)] }, [], {}), (e) => e instanceof m.ValidationError && e.issues.some((i) => i.code === 'missing_env'));
-  assert.throws(() => m.planConfigs({ configs: [] }, 'nope'), m.ValidationError);
-  assert.throws(() => m.planConfigs({ configs: [] }, [], { prune: 'yes' }), m.ValidationError);
+  assert.throws(() => m.configs.planConfigs({ configs: [pinless(1)] }, [], {}), (e) => e instanceof m.ValidationError && e.issues.some((i) => i.code === 'missing_env'));
+  assert.throws(() => m.configs.planConfigs({ configs: [] }, 'nope'), m.ValidationError);
+  assert.throws(() => m.configs.planConfigs({ configs: [] }, [], { prune: 'yes' }), m.ValidationError);
 });
 
 test('validateConfigsFile: offline without env, resolved with it; paths in the file', () => {
   const f = { configs: [pinless(1), { type: 'pin_dialin' }] };
-  const off = m.validateConfigsFile(f);
+  const off = m.configs.validateConfigsFile(f);
   assert.equal(off.ok, false);
   assert.ok(off.issues.some((i) => i.path === 'configs[1].phone_number' && i.code === 'required'));
-  assert.equal(m.validateConfigsFile({ configs: [pinless(1)] }).ok, true);
-  assert.equal(m.validateConfigsFile({ configs: [pinless(1)] }, { env: {} }).ok, false);
-  assert.equal(m.validateConfigsFile({ configs: [pinless(1)] }, { env: ENV }).ok, true);
-  for (const junk of [undefined, null, 3, 'x', [], { configs: 'x' }]) assert.equal(m.validateConfigsFile(junk).ok, false);
+  assert.equal(m.configs.validateConfigsFile({ configs: [pinless(1)] }).ok, true);
+  assert.equal(m.configs.validateConfigsFile({ configs: [pinless(1)] }, { env: {} }).ok, false);
+  assert.equal(m.configs.validateConfigsFile({ configs: [pinless(1)] }, { env: ENV }).ok, true);
+  for (const junk of [undefined, null, 3, 'x', [], { configs: 'x' }]) assert.equal(m.configs.validateConfigsFile(junk).ok, false);
 });
 
 test('help, usage errors and a missing key exit as documented', async () => {
