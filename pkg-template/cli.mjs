@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { DailyDialinClient, ValidationError, DailyApiError } from './node.mjs';
+import { DailyDialinClient, ValidationError, DailyApiError, checkHoldMusic } from './node.mjs';
 import { validateConfigsFile, planConfigs } from './configs/node.mjs';
 
 // Exit codes (documented in README.md, "Manage configs as code").
@@ -41,6 +41,7 @@ Commands:
   get ID               show one config
   delete ID            delete one config
   export               print the stored configs as a desired-state file
+  check-music URL      check that a hold_music_url will play (an MP3, under 10 MB and 60 s)
 
 Options (every command):
   --json                   machine-readable output on stdout
@@ -77,6 +78,12 @@ Shows one config (its hmac is not shown).`,
   delete: `Usage: daily-dialin delete ID [--json]
 
 Deletes one config.`,
+  'check-music': `Usage: daily-dialin check-music URL [--timeout-ms MS] [--json]
+
+Fetches the file (only the bytes it needs, with Range requests when the server allows them; never
+more than 10 MB) and checks that Daily can play it as hold music: a public https URL, an MP3, under
+10 MB and under 60 seconds. Prints its duration, size and format, or what is wrong.
+Exit 0 when it will play, 2 when it will not (the issues say why).`,
   export: `Usage: daily-dialin export
 
 Prints the stored configs as a desired-state file (JSON). Each hmac is replaced by
@@ -91,8 +98,9 @@ const EXTRA = {
   get: {},
   delete: {},
   export: {},
+  'check-music': { 'timeout-ms': { type: 'string' } },
 };
-const POSITIONALS = { validate: ['FILE'], plan: ['FILE'], apply: ['FILE'], get: ['ID'], delete: ['ID'], list: [], export: [] };
+const POSITIONALS = { validate: ['FILE'], plan: ['FILE'], apply: ['FILE'], get: ['ID'], delete: ['ID'], list: [], export: [], 'check-music': ['URL'] };
 
 class Exit extends Error {
   constructor(code, message) {
@@ -395,6 +403,25 @@ const commands = {
     if (opts.json) out(JSON.stringify(r, null, 2));
     else out(`deleted ${id}`);
     return OK;
+  },
+
+  async 'check-music'({ args: [url], opts }) {
+    const options = { allowPrivateUrls: !!opts['allow-private-urls'] };
+    if (opts['timeout-ms'] !== undefined) options.timeoutMs = Number(opts['timeout-ms']);
+    const r = await checkHoldMusic(url, options);
+    if (opts.json) out(JSON.stringify(r, null, 2));
+    else {
+      const f = r.facts;
+      if (f?.format) {
+        const rate = f.vbr ? `VBR ~${f.bitrateKbps} kbps` : `${f.bitrateKbps} kbps`;
+        const length = f.durationSeconds === null ? 'unknown length' : `${f.durationSeconds.toFixed(1)} s`;
+        const size = f.bytes === null ? 'unknown size' : `${(f.bytes / 1e6).toFixed(2)} MB`;
+        out(`${length}, ${size}, ${f.format}, ${rate}, ${f.sampleRate} Hz, ${f.channels === 1 ? 'mono' : 'stereo'}`);
+      }
+      for (const i of r.issues) out(`${i.severity === 'error' ? paint(31, 'error') : paint(33, i.severity)} ${i.code}: ${i.message}`);
+      out(r.ok ? 'Daily can play it.' : 'Daily cannot play it as hold music.');
+    }
+    return r.ok ? OK : USAGE;
   },
 
   async export({ opts }) {

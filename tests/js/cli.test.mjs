@@ -355,3 +355,23 @@ test('500 configs under the default rate limit: one apply, exactly 500 stored', 
     await limited.close();
   }
 });
+
+test('check-music: the emulator\'s test MP3 will play (exit 0), a WAV renamed .mp3 will not (exit 2), private URLs only when allowed', async () => {
+  const good = await run(['check-music', `${emu.origin}/_emulator/audio/hold.mp3`]);
+  assert.equal(good.code, 0, good.stderr);
+  assert.match(good.stdout, /^2\.0 s, 0\.02 MB, MPEG-1 Layer III, 64 kbps, 44100 Hz, stereo\nwarning insecure_url: .*\nDaily can play it\.\n$/);
+  const json = await run(['check-music', `${emu.origin}/_emulator/audio/hold.mp3`, '--json']);
+  const report = JSON.parse(json.stdout);
+  assert.equal(report.ok, true);
+  assert.ok(Math.abs(report.facts.durationSeconds - 2) < 0.5, JSON.stringify(report.facts));
+  const bad = await run(['check-music', `${emu.origin}/_emulator/audio/not-mp3.mp3`]);
+  assert.equal(bad.code, 2, bad.stdout + bad.stderr);
+  assert.match(bad.stdout, /error not_mp3: /);
+  assert.match(bad.stdout, /Daily cannot play it as hold music\.\n$/);
+  // Without --allow-private-urls a local URL is refused before anything is fetched.
+  const local = await run(['check-music', `${emu.origin}/_emulator/audio/hold.mp3`], { emulator: null });
+  assert.equal(local.code, 2);
+  assert.match(local.stdout, /not_public_url/);
+  const usage = await run(['check-music', '--timeout-ms', 'soon', `${emu.origin}/_emulator/audio/hold.mp3`]);
+  assert.equal(usage.code, 2, usage.stdout + usage.stderr);
+});
