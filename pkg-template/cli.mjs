@@ -51,13 +51,15 @@ Options (every command):
 
 The API key is read from DAILY_API_KEY. Exit codes: 0 success or no changes, 1 API or network
 error, 2 usage or validation error, 3 plan has changes (plan --detailed-exitcode only).`,
-  validate: `Usage: daily-dialin validate FILE [--json]
+  validate: `Usage: daily-dialin validate FILE [--online] [--json]
 
 Checks a desired-state file offline: { "env": "NAME" } values are checked by name, not read.
-Exit 0 when it has no errors, 2 otherwise.`,
+--online also fetches each hold_music_url and warns when Daily could not play it (check-music).
+Exit 0 when it has no errors, 2 otherwise (warnings do not count).`,
   plan: `Usage: daily-dialin plan FILE [--prune] [--detailed-exitcode] [--json]
 
-Shows the actions that bring the stored configs to FILE. Secrets (hmac, values from the
+Shows the actions that bring the stored configs to FILE, and warns (on stderr) about each
+hold_music_url that Daily could not play (check-music). Secrets (hmac, values from the
 environment) show as changed or not, never their values. --json prints the plan as JSON (no
 secrets); save it to pass to apply --expect-plan.
 --prune also deletes the stored configs that FILE does not hold.
@@ -91,7 +93,7 @@ Prints the stored configs as a desired-state file (JSON). Each hmac is replaced 
 };
 
 const EXTRA = {
-  validate: {},
+  validate: { online: { type: 'boolean' } },
   plan: { prune: { type: 'boolean' }, 'detailed-exitcode': { type: 'boolean' } },
   apply: { prune: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, 'expect-plan': { type: 'string' } },
   list: {},
@@ -191,6 +193,24 @@ function makePlan(file, current, opts) {
     }
     throw e;
   }
+}
+
+/**
+ * checkHoldMusic on every config's literal `hold_music_url` (a `{ "env" }` value is not read), as
+ * warnings at `configs[i].hold_music_url`: a file that will not play is worth knowing before Daily
+ * needs it, but it does not block a plan (Daily stores the URL either way).
+ */
+async function holdMusicWarnings(file, opts) {
+  const warnings = [];
+  const configs = Array.isArray(file?.configs) ? file.configs : [];
+  for (const [i, c] of configs.entries()) {
+    if (typeof c?.hold_music_url !== 'string') continue;
+    const r = await checkHoldMusic(c.hold_music_url, { allowPrivateUrls: !!opts['allow-private-urls'] }).catch(() => null);
+    for (const issue of r?.issues ?? []) {
+      if (issue.severity === 'error') warnings.push({ ...issue, severity: 'warning', path: `configs[${i}].hold_music_url` });
+    }
+  }
+  return warnings;
 }
 
 async function listAll(c) {
@@ -320,6 +340,7 @@ const commands = {
   async validate({ args: [path], opts }) {
     const file = readFile(path);
     const report = validateConfigsFile(file, { allowPrivateUrls: !!opts['allow-private-urls'] });
+    if (opts.online && report.ok) printIssues(file, await holdMusicWarnings(file, opts));
     if (opts.json) out(JSON.stringify(report, null, 2));
     else {
       printIssues(file, report.issues);
@@ -332,6 +353,7 @@ const commands = {
     const file = readFile(path);
     const c = client(opts);
     const plan = makePlan(file, await listAll(c), opts);
+    printIssues(file, await holdMusicWarnings(file, opts));
     if (opts.json) out(JSON.stringify(plan, null, 2));
     else {
       printIssues(file, plan.warnings);

@@ -375,3 +375,24 @@ test('check-music: the emulator\'s test MP3 will play (exit 0), a WAV renamed .m
   const usage = await run(['check-music', '--timeout-ms', 'soon', `${emu.origin}/_emulator/audio/hold.mp3`]);
   assert.equal(usage.code, 2, usage.stdout + usage.stderr);
 });
+
+test('validate --online and plan warn about a hold_music_url Daily could not play, without failing', async () => {
+  const f = file('music.json', [
+    pin(1),
+    pinless(2, { hold_music_url: `${emu.origin}/_emulator/audio/not-mp3.mp3` }),
+    pinless(3, { hold_music_url: `${emu.origin}/_emulator/audio/hold.mp3` }),
+  ]);
+  const offline = await run(['validate', f]);
+  assert.equal(offline.code, 0, offline.stderr);
+  assert.doesNotMatch(offline.stderr, /must be an MP3/, 'validate reads nothing without --online');
+  const online = await run(['validate', f, '--online']);
+  assert.equal(online.code, 0, online.stderr);
+  const lines = online.stderr.split('\n').filter((l) => l.includes('must be an MP3'));
+  assert.equal(lines.length, 1, online.stderr);
+  assert.match(lines[0], /^warning: configs\[1\] \(\+12095550002\), field hold_music_url: hold music must be an MP3 file: it is a WAV/);
+  const plan = await run(['plan', f, '--json'], { env: ENV });
+  assert.equal(plan.code, 0, plan.stderr);
+  assert.equal(JSON.parse(plan.stdout).hasChanges, true);
+  assert.match(plan.stderr, /warning: configs\[1\] \(\+12095550002\), field hold_music_url: hold music must be an MP3 file/);
+  assert.doesNotMatch(plan.stderr, /configs\[2\].*must be an MP3/);
+});
