@@ -3,12 +3,9 @@
 //! exactly-once create. All decisions come from the pure core (`request`, `retry`); this file only
 //! does the waiting and the I/O.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::future::{poll_fn, Future};
-use std::pin::pin;
 use std::rc::Rc;
-use std::task::Poll;
 
 use js_sys::{Function, Promise, Reflect};
 use serde_json::Value;
@@ -16,9 +13,10 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::{AbortController, AbortSignal};
+use web_sys::AbortSignal;
 
 use super::convert::to_json;
+use super::deadline::{clear_timeout, set_timeout, Deadline};
 use super::errors::make_error;
 use super::options;
 use crate::issue::Issue;
@@ -31,10 +29,6 @@ use crate::validate::code;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(cb: &JsValue, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
     #[wasm_bindgen(js_namespace = Math, js_name = random)]
     fn math_random() -> f64;
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
@@ -280,57 +274,18 @@ impl Inner {
         if signal.is_some_and(AbortSignal::aborted) {
             return Err(Fail::Aborted);
         }
-        let ctl = AbortController::new().map_err(|e| Fail::NotSent(js_message(&e)))?;
         // The attempt ends when the exchange settles or at its deadline (the timeout, or the
-        // caller's abort), whichever comes first. Aborting `ctl` stops a well-behaved fetch and
-        // its body; the deadline also bounds a custom fetch that ignores its signal and a body
-        // that never ends.
-        let mut end_attempt = JsValue::UNDEFINED;
-        let deadline = Promise::new(&mut |res, _| end_attempt = res.into());
-        let end_attempt: Function = end_attempt.unchecked_into();
-        let timed_out = Rc::new(Cell::new(false));
-        let on_timeout = {
-            let (flag, ctl, end) = (timed_out.clone(), ctl.clone(), end_attempt.clone());
-            Closure::<dyn FnMut()>::new(move || {
-                flag.set(true);
-                ctl.abort();
-                let _ = end.call0(&JsValue::UNDEFINED);
-            })
-        };
-        let timer = set_timeout(on_timeout.as_ref(), self.timeout_ms);
-        let on_abort = {
-            let (ctl, end) = (ctl.clone(), end_attempt.clone());
-            Closure::<dyn FnMut()>::new(move || {
-                ctl.abort();
-                let _ = end.call0(&JsValue::UNDEFINED);
-            })
-        };
-        if let Some(s) = signal {
-            let _ = s.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-        }
-        let result = {
-            let attempt_signal = ctl.signal();
-            let mut exchange = pin!(self.exchange(req, &attempt_signal));
-            let mut deadline = pin!(JsFuture::from(deadline));
-            poll_fn(|cx| match exchange.as_mut().poll(cx) {
-                Poll::Ready(r) => Poll::Ready(Some(r)),
-                Poll::Pending => deadline.as_mut().poll(cx).map(|_| None),
-            })
-            .await
-        };
-        // Settle the deadline even when the exchange won: a JsFuture dropped on a promise that
-        // never settles keeps its callbacks and their state alive (an Rc cycle that only
-        // settling breaks), ~144 B of wasm memory per attempt, without end.
-        let _ = end_attempt.call0(&JsValue::UNDEFINED);
-        clear_timeout(&timer);
-        if let Some(s) = signal {
-            let _ =
-                s.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-        }
+        // caller's abort), whichever comes first (see `deadline`).
+        let mut deadline =
+            Deadline::new(self.timeout_ms, signal).map_err(|e| Fail::NotSent(js_message(&e)))?;
+        let attempt_signal = deadline.signal();
+        let result = deadline.race(self.exchange(req, &attempt_signal)).await;
+        let timed_out = deadline.timed_out();
+        drop(deadline);
         match result {
             Some(Ok(r)) => Ok(r),
             _ if signal.is_some_and(AbortSignal::aborted) => Err(Fail::Aborted),
-            _ if timed_out.get() => Err(Fail::Timeout),
+            _ if timed_out => Err(Fail::Timeout),
             Some(Err(e)) => Err(e),
             // The deadline fired for neither reason: not reachable, but never hang or panic.
             None => Err(Fail::Timeout),

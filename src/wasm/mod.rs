@@ -30,6 +30,8 @@ no_std_core! {
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+mod deadline;
 // `checkHoldMusic` (docs/daily-api.md#rule-hold-music-online): with the client, in `daily-dialin`.
 #[cfg(feature = "client")]
 pub mod music;

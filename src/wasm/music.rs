@@ -5,20 +5,17 @@
 //! there), and turns the verdict into a plain JS object. The whole check races a deadline, so a
 //! `fetch` that ignores its signal or a body that never ends cannot hold it past `timeoutMs`.
 
-use std::cell::{Cell, RefCell};
-use std::future::{poll_fn, Future};
-use std::pin::pin;
+use std::cell::RefCell;
 use std::rc::Rc;
-use std::task::Poll;
 
 use js_sys::{Function, Promise, Uint8Array};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::{AbortController, AbortSignal};
+use web_sys::AbortSignal;
 
 use super::client::{get, js_message, number_option, pick, signal_of};
+use super::deadline::Deadline;
 use super::errors::make_error;
 use super::issues::{issues_to_js, validation_error};
 use super::js;
@@ -28,14 +25,6 @@ use crate::issue::Issue;
 use crate::mp3::Limits;
 use crate::retry::TIMEOUT_MS_RANGE;
 use crate::validate::code;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(cb: &JsValue, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
-}
 
 #[wasm_bindgen(typescript_custom_section)]
 const MUSIC_TYPES: &'static str = r#"
@@ -204,61 +193,27 @@ async fn run(
     if signal.as_ref().is_some_and(AbortSignal::aborted) {
         return Err(aborted());
     }
-    let ctl = AbortController::new().map_err(|e| {
+    let mut deadline = Deadline::new(timeout_ms as f64, signal.as_ref()).map_err(|e| {
         make_error(
             "DailyDialinError",
             &format!("checkHoldMusic: {}", js_message(&e)),
             &[],
         )
     })?;
-    let mut end_check = JsValue::UNDEFINED;
-    let deadline = Promise::new(&mut |res, _| end_check = res.into());
-    let end_check: Function = end_check.unchecked_into();
-    let timed_out = Rc::new(Cell::new(false));
-    let on_timeout = {
-        let (flag, ctl, end) = (timed_out.clone(), ctl.clone(), end_check.clone());
-        Closure::<dyn FnMut()>::new(move || {
-            flag.set(true);
-            ctl.abort();
-            let _ = end.call0(&JsValue::UNDEFINED);
-        })
-    };
-    let timer = set_timeout(on_timeout.as_ref(), timeout_ms as f64);
-    let on_abort = {
-        let (ctl, end) = (ctl.clone(), end_check.clone());
-        Closure::<dyn FnMut()>::new(move || {
-            ctl.abort();
-            let _ = end.call0(&JsValue::UNDEFINED);
-        })
-    };
-    if let Some(s) = &signal {
-        let _ = s.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-    }
     let reading: Reading = Rc::new(RefCell::new(None));
-    let outcome = {
-        let fetch_signal = ctl.signal();
-        let mut work = pin!(drive(
+    let fetch_signal = deadline.signal();
+    let outcome = deadline
+        .race(drive(
             &mut check,
             first,
             &fetch,
             cors,
             &fetch_signal,
-            &reading
-        ));
-        let mut deadline = pin!(JsFuture::from(deadline));
-        poll_fn(|cx| match work.as_mut().poll(cx) {
-            Poll::Ready(o) => Poll::Ready(Some(o)),
-            Poll::Pending => deadline.as_mut().poll(cx).map(|_| None),
-        })
-        .await
-    };
-    // Settle the deadline even when the work won (see `client::Inner::attempt`: a JsFuture
-    // dropped on a promise that never settles leaks its callbacks).
-    let _ = end_check.call0(&JsValue::UNDEFINED);
-    clear_timeout(&timer);
-    if let Some(s) = &signal {
-        let _ = s.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-    }
+            &reading,
+        ))
+        .await;
+    let timed_out = deadline.timed_out();
+    drop(deadline);
     // A body still being read (a fetch that ignored the abort) is cancelled, not left running.
     if let Some(reader) = reading.try_borrow_mut().ok().and_then(|mut r| r.take()) {
         cancel(&reader);
@@ -266,7 +221,7 @@ async fn run(
     // Aborting the requests makes them fail at once, so the work may end before the deadline is
     // polled: the flags, not the order, say why the check ended.
     match outcome {
-        _ if timed_out.get() => Ok(outcome_to_js(&check.timed_out())),
+        _ if timed_out => Ok(outcome_to_js(&check.timed_out())),
         _ if signal.as_ref().is_some_and(AbortSignal::aborted) => Err(aborted()),
         Some(o) => Ok(outcome_to_js(&o)),
         // The deadline resolved for neither reason: not reachable, but never hang or panic.
