@@ -31,6 +31,39 @@ let dd;
 let moduleName;
 let memoryBytes;
 
+/** Inputs this large (string characters, summed) may raise the allocator's high-water mark. */
+const LARGE_INPUT = 60_000;
+
+/**
+ * About how much data `v` holds: its strings' lengths, summed, through objects and arrays (each
+ * value once; getters and proxies that throw count as nothing). For the memory check only.
+ */
+function approxSize(v) {
+  const seen = new Set();
+  const stack = [v];
+  let size = 0;
+  for (let steps = 0; stack.length && steps < 200_000; steps++) {
+    const x = stack.pop();
+    if (typeof x === 'string') size += x.length;
+    else if (x !== null && typeof x === 'object' && !seen.has(x)) {
+      seen.add(x);
+      try {
+        for (const k of Reflect.ownKeys(x)) {
+          if (typeof k === 'string') size += k.length;
+          try {
+            stack.push(x[k]);
+          } catch {
+            // a throwing getter or trap
+          }
+        }
+      } catch {
+        // a proxy whose ownKeys throws
+      }
+    }
+  }
+  return size;
+}
+
 const KEY = 'sk_FUZZ_SECRET_KEY_7f3a';
 // Stored configs for planConfigs (as Daily returns them, but the last, whose hmac is not a string),
 // and the secrets a plan must never show.
@@ -332,6 +365,15 @@ function run() {
 
   const counts = Object.fromEntries(calls.map(([n]) => [n, { ok: 0, threw: 0 }]));
   let warm = 0;
+  // Memory growth after the warm-up, call by call (see the check after the loop).
+  const growths = [];
+  let last = 0;
+  const noteGrowth = (i, name, args) => {
+    if (i < WARMUP) return;
+    const now = memoryBytes();
+    if (last && now > last) growths.push({ name, input: i, by: now - last, size: approxSize(args) });
+    last = now;
+  };
   for (let i = 0; i < INPUTS; i++) {
     if (i === WARMUP) {
       // toCurl renders bodies of up to 8 Mi characters, so the generator's largest body (a HUGE
@@ -343,6 +385,7 @@ function run() {
         dd.toCurl({ ...req, body: HUGE[0] });
       }
       warm = memoryBytes();
+      last = warm;
     }
     for (const [name, makeArgs, fn, check, thrown = checkThrown] of calls) {
       const where = `${name} (seed ${SEED}, input ${i})`;
@@ -361,14 +404,22 @@ function run() {
       } catch (e) {
         thrown(e, where);
         counts[name].threw++;
+        noteGrowth(i, name, args);
         continue;
       }
       check(result, where);
       counts[name].ok++;
+      noteGrowth(i, name, args);
     }
   }
   const end = memoryBytes();
-  assert.ok(end <= warm + MEMORY_SLACK, `${moduleName}: wasm memory grew from ${warm} to ${end} bytes after warm-up`);
+  // A leak makes ordinary calls grow the memory, a little at a time. Growth by a call with a large
+  // input (one of the generator's HUGE strings) is the allocator's high-water mark rising once for
+  // that size: allowed, a few times, within MEMORY_SLACK of each other.
+  const ordinary = growths.filter((g) => g.size < LARGE_INPUT);
+  assert.deepEqual(ordinary, [], `${moduleName}: wasm memory grew on calls with ordinary inputs (a leak?)`);
+  assert.ok(growths.length <= 8, `${moduleName}: wasm memory grew ${growths.length} times after warm-up: ${JSON.stringify(growths)}`);
+  assert.ok(end <= warm + MEMORY_SLACK + growths.reduce((a, g) => a + g.by, 0), `${moduleName}: wasm memory grew from ${warm} to ${end} bytes after warm-up`);
   assert.ok(end <= 64 << 20, `wasm memory reached ${end} bytes`);
   // Both outcomes were exercised for the functions that can refuse.
   for (const name of ['buildCreateRequest', 'buildUpdateRequest', 'buildGetRequest', 'buildListRequest', 'toCurl', 'redactRequest', 'verifyPinlessWebhook', 'signPinlessWebhook']) {
