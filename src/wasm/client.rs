@@ -178,6 +178,21 @@ pub(super) fn pick(opts: &JsValue, keys: &[&str]) -> JsValue {
     out.into()
 }
 
+/// The `fetch` option (of the client and of `checkHoldMusic`): absent, or a function.
+pub(super) fn fetch_of(opts: &JsValue) -> Result<Option<Function>, Issue> {
+    let f = get(opts, "fetch");
+    if f.is_undefined() || f.is_null() {
+        return Ok(None);
+    }
+    f.dyn_into::<Function>().map(Some).map_err(|_| {
+        Issue::error(
+            "fetch",
+            code::INVALID_TYPE,
+            "the option fetch must be a function",
+        )
+    })
+}
+
 /// The `signal` option: an `AbortSignal`, or any object with its shape (`AbortSignalLike`: an
 /// `aborted` flag and `addEventListener` / `removeEventListener`), as a polyfill or another realm's
 /// signal is. The client only observes it (each attempt has its own `AbortController`); web-sys
@@ -670,19 +685,10 @@ impl DailyDialinClient {
         let (min, max) = retry::TIMEOUT_MS_RANGE;
         let timeout_ms = number_option(&opts, "timeoutMs", min as f64, max as f64, &mut issues)
             .unwrap_or(retry::DEFAULT_TIMEOUT_MS as f64);
-        let fetch = get(&opts, "fetch");
-        let fetch = if fetch.is_undefined() || fetch.is_null() {
+        let fetch = fetch_of(&opts).unwrap_or_else(|issue| {
+            issues.push(issue);
             None
-        } else if let Ok(f) = fetch.dyn_into::<Function>() {
-            Some(f)
-        } else {
-            issues.push(Issue::error(
-                "fetch",
-                code::INVALID_TYPE,
-                "the option fetch must be a function",
-            ));
-            None
-        };
+        });
         if let Err(core) = request::build_list(&Value::Null, &read.value) {
             issues.extend(core);
         }

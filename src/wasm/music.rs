@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
-use super::client::{get, js_message, number_option, pick, signal_of};
+use super::client::{fetch_of, get, js_message, number_option, pick, signal_of};
 use super::deadline::Deadline;
 use super::errors::make_error;
 use super::issues::{issues_to_js, validation_error};
@@ -161,20 +161,6 @@ fn url_of(url: &JsValue) -> Result<String, Issue> {
                 "checkHoldMusic needs the URL of the file, as a string",
             )
         })
-}
-
-fn fetch_of(opts: &JsValue) -> Result<Option<Function>, Issue> {
-    let f = get(opts, "fetch");
-    if f.is_undefined() || f.is_null() {
-        return Ok(None);
-    }
-    f.dyn_into::<Function>().map(Some).map_err(|_| {
-        Issue::error(
-            "fetch",
-            code::INVALID_TYPE,
-            "the option fetch must be a function",
-        )
-    })
 }
 
 /// The reader of the body being read, so that the end of the check (a timeout) can cancel it.
