@@ -7,19 +7,14 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DailyDialinClient, ValidationError, DailyApiError, checkHoldMusic } from './node.mjs';
-import { validateConfigsFile, planConfigs } from './configs/node.mjs';
+import { validateConfigsFile, planConfigs, planLegacyMigration, planLegacyClearing } from './configs/node.mjs';
+import { applyPlan, samePlan } from './apply.js';
 
 // Exit codes (documented in README.md, "Manage configs as code").
 const OK = 0; // success, or no changes
 const API = 1; // API or network error, or the configs changed since the plan was shown
 const USAGE = 2; // usage or validation error
 const CHANGES = 3; // `plan --detailed-exitcode`: the plan has changes
-
-// Daily allows 20 requests per second and 100 per 5 s (docs/daily-api.md#rate-limits): apply starts
-// a little fewer (the listing before it counts too), with a few in flight; the client retries a
-// 429 anyway.
-const REQUESTS_PER_SECOND = 18;
-const CONCURRENCY = 4;
 
 const COMMON = {
   'base-url': { type: 'string' },
@@ -37,8 +32,11 @@ Commands:
   validate FILE        check a desired-state file offline
   plan FILE            show what apply would change
   apply FILE           bring Daily's configs to the file
+  migrate-legacy       move the legacy domain-level dial-in arrays to configs
   list                 list the stored configs
   get ID               show one config
+  create BODY          create one config (BODY: a JSON file, or - for stdin)
+  update ID BODY       update one config
   delete ID            delete one config
   export               print the stored configs as a desired-state file
   check-music URL      check that a hold_music_url will play (an MP3, under 10 MB and 60 s)
@@ -77,6 +75,29 @@ Lists every stored config (hmac values are not shown).`,
   get: `Usage: daily-dialin get ID [--json]
 
 Shows one config (its hmac is not shown).`,
+  create: `Usage: daily-dialin create BODY [--json]
+
+Creates one config from BODY, a JSON file with a create body ({ "type": "pinless_dialin", ... }),
+or - to read it from stdin. Checked before it is sent (every problem at once, exit 2). Sent once
+even when retried: if the answer is lost, the client looks for the config it made. Prints the
+stored config (its hmac is not shown).`,
+  update: `Usage: daily-dialin update ID BODY [--json]
+
+Updates config ID with BODY, a JSON file (or - for stdin) with the fields to change; the others
+stay as stored. type cannot change: use a desired-state file and apply (a type change is a delete
+and a create that puts the old config back if the create fails).`,
+  'migrate-legacy': `Usage: daily-dialin migrate-legacy [--yes] [--clear] [--json]
+
+Moves the legacy dial-in arrays of the domain config (GET /v1/: config.pinless_dialin[] and
+config.pin_dialin[]) to /domain-dialin-config configs, each hmac kept, in three steps, each safe to
+run again:
+  1. reads the arrays and the stored configs; an entry whose number (or name_prefix) already has a
+     config is kept as configured; an entry that cannot move says why (it stays in the array);
+  2. shows the plan (creates) and, once approved (--yes, or y on a terminal), applies it;
+  3. with --clear, reads both again and removes from the arrays only the entries that a config now
+     covers (POST /v1/ with the arrays that are left), so no number is dropped at any step.
+Exit 0 when every entry is configured (and cleared, with --clear), 1 on an API error or when
+entries could not move (listed; they stay in the arrays), 2 on a usage error.`,
   delete: `Usage: daily-dialin delete ID [--json]
 
 Deletes one config.`,
@@ -96,13 +117,16 @@ const EXTRA = {
   validate: { online: { type: 'boolean' } },
   plan: { prune: { type: 'boolean' }, 'detailed-exitcode': { type: 'boolean' } },
   apply: { prune: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, 'expect-plan': { type: 'string' } },
+  'migrate-legacy': { yes: { type: 'boolean', short: 'y' }, clear: { type: 'boolean' } },
   list: {},
   get: {},
+  create: {},
+  update: {},
   delete: {},
   export: {},
   'check-music': { 'timeout-ms': { type: 'string' } },
 };
-const POSITIONALS = { validate: ['FILE'], plan: ['FILE'], apply: ['FILE'], get: ['ID'], delete: ['ID'], list: [], export: [], 'check-music': ['URL'] };
+const POSITIONALS = { validate: ['FILE'], plan: ['FILE'], apply: ['FILE'], get: ['ID'], create: ['BODY'], update: ['ID', 'BODY'], 'migrate-legacy': [], delete: ['ID'], list: [], export: [], 'check-music': ['URL'] };
 
 class Exit extends Error {
   constructor(code, message) {
@@ -155,14 +179,14 @@ function client(opts) {
 function readFile(path) {
   let text;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (e) {
     throw new Exit(USAGE, `cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Exit(USAGE, `${path} is not JSON: ${e.message}`);
+    throw new Exit(USAGE, `${path === '-' ? 'stdin' : path} is not JSON: ${e.message}`);
   }
 }
 
@@ -219,9 +243,6 @@ async function listAll(c) {
   return all;
 }
 
-/** The plan without what depends on the moment (its text is derived from the rest). */
-const planKey = (p) => JSON.stringify({ prune: p.prune, actions: p.actions });
-
 function colorText(text) {
   if (!color) return text;
   return text
@@ -230,95 +251,89 @@ function colorText(text) {
     .join('\n');
 }
 
-/** Starts at most REQUESTS_PER_SECOND requests per second. */
-function pacer() {
-  let next = 0;
-  return async () => {
-    const now = Date.now();
-    const at = Math.max(now, next);
-    next = at + 1000 / REQUESTS_PER_SECOND;
-    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+/** A progress bar on stderr while an apply runs, on a terminal only (not in pipes or CI logs). */
+function progressBar() {
+  if (!process.stderr.isTTY) return { update: undefined, end() {} };
+  let shown = false;
+  return {
+    update({ done, total }) {
+      const width = 30;
+      const filled = Math.round((width * done) / total);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+      shown = true;
+    },
+    end() {
+      if (shown) process.stderr.write('\n');
+    },
   };
 }
 
-/** Runs `fn` over `items`, CONCURRENCY at a time. */
-async function pool(items, fn) {
-  let i = 0;
-  const worker = async () => {
-    while (i < items.length) await fn(items[i++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-}
-
-const label = (a) => {
-  const id = a.identity ? (a.identity.value ?? `$${a.identity.env ?? '(secret)'}`) : a.id;
-  return a.index === undefined ? `${a.kind} ${id} (id ${a.id})` : `${a.kind} configs[${a.index}] ${id}`;
-};
-
-/** Applies the plan's steps; returns the report. */
-async function execute(c, plan) {
-  const wait = pacer();
-  const byAction = new Map();
-  for (const s of plan.steps) {
-    if (!byAction.has(s.action)) byAction.set(s.action, []);
-    byAction.get(s.action).push(s);
+/** Runs the plan with a progress bar; prints the report. Returns the report. */
+async function applyWithReport(c, plan, opts) {
+  const bar = progressBar();
+  let report;
+  try {
+    report = await applyPlan(c, plan, { onProgress: bar.update });
+  } finally {
+    bar.end();
   }
-  const report = { done: [], failed: [], rolledBack: [], skipped: [] };
-  // Phases keep the documented order (docs/daily-api.md#plan-order): the deletes that free a
-  // number, then the file's configs, then the other deletes. Within a phase actions are
-  // independent (each number is in one action).
-  const indices = [...byAction.keys()];
-  const firstFile = indices.findIndex((i) => plan.actions[i].kind !== 'delete');
-  const lead = firstFile === -1 ? indices : indices.slice(0, firstFile);
-  const rest = firstFile === -1 ? [] : indices.slice(firstFile);
-  const phases = [lead, rest.filter((i) => plan.actions[i].kind !== 'delete'), rest.filter((i) => plan.actions[i].kind === 'delete')];
-  let stop = false;
-  const send = async (s) => {
-    await wait();
-    if (s.op === 'create') return c.create(s.body);
-    if (s.op === 'update') return c.update(s.id, s.body);
-    return c.delete(s.id);
-  };
-  for (const phase of phases) {
-    if (stop) {
-      for (const i of phase) report.skipped.push({ action: i, label: label(plan.actions[i]) });
-      continue;
-    }
-    await pool(phase, async (i) => {
-      const a = plan.actions[i];
-      const entry = { action: i, label: label(a) };
-      let deleted = false;
-      try {
-        for (const s of byAction.get(i)) {
-          try {
-            await send(s);
-            if (s.op === 'delete') deleted = true;
-          } catch (e) {
-            if (s.op === 'create' && s.restore && deleted) {
-              // A replace whose create failed: put the old config back, so that the number is
-              // never left without a config (docs/daily-api.md#plan-replace).
-              try {
-                await wait();
-                await c.create(s.restore);
-                report.rolledBack.push({ ...entry, error: e.message });
-              } catch (e2) {
-                report.failed.push({ ...entry, error: `${e.message}; restoring the old config also failed (${e2.message}): recreate it by hand` });
-              }
-              stop = true;
-              return;
-            }
-            throw e;
-          }
-        }
-        report.done.push(entry);
-      } catch (e) {
-        report.failed.push({ ...entry, error: e.message });
-        stop = true;
-      }
-    });
+  if (!opts.json) {
+    for (const d of report.done) out(`${paint(32, 'done')}        ${d.label}`);
+    for (const d of report.rolledBack) out(`${paint(33, 'rolled back')} ${d.label}: ${d.error}; the old config was put back`);
+    for (const d of report.failed) out(`${paint(31, 'failed')}      ${d.label}: ${d.error}`);
+    for (const d of report.skipped) out(`skipped     ${d.label}`);
+    out(`${report.done.length} done, ${report.failed.length} failed, ${report.rolledBack.length} rolled back, ${report.skipped.length} skipped.`);
   }
   return report;
 }
+
+/** Asks on a terminal; refuses without one unless --yes. */
+async function approve(opts, question, command) {
+  if (opts.yes) return true;
+  if (!process.stdin.isTTY) throw new Exit(USAGE, `${command} needs --yes when it cannot ask (no terminal)`);
+  return ask(question);
+}
+
+/**
+ * The legacy domain config (`GET /v1/`), or `POST /v1/` with `properties`. The client has no call
+ * for the domain config (the package manages /domain-dialin-config); this is one fetch with the
+ * client's base URL (checked when the client was made), retried on 429 as Retry-After says. Only
+ * Daily's `error` and `info` are shown from an error answer: the body may hold hmac values.
+ */
+async function domainRequest(opts, method, properties) {
+  const base = (opts['base-url'] ?? 'https://api.daily.co/v1').replace(/\/+$/, '');
+  const init = { method, headers: { Authorization: `Bearer ${process.env.DAILY_API_KEY}` } };
+  if (properties) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify({ properties });
+  }
+  for (let attempt = 1; ; attempt++) {
+    let r;
+    try {
+      r = await fetch(`${base}/`, init);
+    } catch (e) {
+      throw new Exit(API, `${method} /v1/: network error: ${e.cause?.code ?? e.message}`);
+    }
+    const text = await r.text();
+    if (r.status === 429 && attempt < 4) {
+      const after = Number(r.headers.get('retry-after'));
+      await new Promise((res) => setTimeout(res, Number.isFinite(after) && after > 0 ? Math.min(after, 60) * 1000 : 1000 * attempt));
+      continue;
+    }
+    let body = null;
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    if (!r.ok) {
+      const detail = [body?.error, body?.info].filter((x) => typeof x === 'string').join(': ') || 'no error body';
+      throw new Exit(API, `${method} /v1/ failed with ${r.status} (${detail})`);
+    }
+    if (body === null) throw new Exit(API, `${method} /v1/: the answer is not JSON`);
+    return body;
+  }
+}
+
+const entryName = (e) => `${e.array}[${e.index}]${e.identity?.value ? ` ${e.identity.value}` : ''}`;
 
 async function ask(question) {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -367,7 +382,7 @@ const commands = {
     const expected = opts['expect-plan'] ? readFile(opts['expect-plan']) : null;
     const c = client(opts);
     let plan = makePlan(file, await listAll(c), opts);
-    if (expected && planKey(expected) !== planKey(plan)) {
+    if (expected && !samePlan(expected, plan)) {
       throw new Exit(API, `the plan differs from ${opts['expect-plan']}: the stored configs or the file changed since it was made; run plan again`);
     }
     if (!plan.hasChanges) {
@@ -387,20 +402,13 @@ const commands = {
       }
       // Re-read: apply only what was shown.
       const again = makePlan(file, await listAll(c), opts);
-      if (planKey(again) !== planKey(plan)) {
+      if (!samePlan(again, plan)) {
         throw new Exit(API, 'the stored configs changed while the plan was shown; nothing was applied; run apply again');
       }
       plan = again;
     }
-    const report = await execute(c, plan);
+    const report = await applyWithReport(c, plan, opts);
     if (opts.json) out(JSON.stringify({ plan, ...report }, null, 2));
-    else {
-      for (const d of report.done) out(`${paint(32, 'done')}        ${d.label}`);
-      for (const d of report.rolledBack) out(`${paint(33, 'rolled back')} ${d.label}: ${d.error}; the old config was put back`);
-      for (const d of report.failed) out(`${paint(31, 'failed')}      ${d.label}: ${d.error}`);
-      for (const d of report.skipped) out(`skipped     ${d.label}`);
-      out(`${report.done.length} done, ${report.failed.length} failed, ${report.rolledBack.length} rolled back, ${report.skipped.length} skipped.`);
-    }
     return report.failed.length || report.rolledBack.length ? API : OK;
   },
 
@@ -417,6 +425,78 @@ const commands = {
   async get({ args: [id], opts }) {
     const x = shown(await client(opts).get(id));
     out(JSON.stringify(x, null, 2));
+    return OK;
+  },
+
+  async create({ args: [path], opts }) {
+    const body = readFile(path);
+    const x = shown(await client(opts).create(body));
+    if (opts.json) out(JSON.stringify(x, null, 2));
+    else out(`created ${x.id} (${x.type}${x.config?.phone_number ? `, ${x.config.phone_number}` : ''})`);
+    return OK;
+  },
+
+  async update({ args: [id, path], opts }) {
+    const body = readFile(path);
+    const c = client(opts);
+    // The stored config's type, so that fields of the other type are refused before sending.
+    const current = await c.get(id);
+    const x = shown(await c.update(id, body, { type: current.type }));
+    if (opts.json) out(JSON.stringify(x, null, 2));
+    else out(`updated ${x.id} (${x.type}${x.config?.phone_number ? `, ${x.config.phone_number}` : ''})`);
+    return OK;
+  },
+
+  async 'migrate-legacy'({ opts }) {
+    const c = client(opts);
+    const migration = planLegacyMigration(await domainRequest(opts, 'GET'), await listAll(c), { allowPrivateUrls: !!opts['allow-private-urls'] });
+    const { entries, plan } = migration;
+    const skipped = entries.filter((e) => e.status === 'skipped');
+    if (!opts.json) {
+      const count = (a) => entries.filter((e) => e.array === a).length;
+      out(`Legacy arrays (GET /v1/): ${count('pinless_dialin')} pinless_dialin, ${count('pin_dialin')} pin_dialin entries.`);
+      for (const e of entries) {
+        if (e.status === 'migrate') out(`  ${paint(32, 'move')}     ${entryName(e)} -> configs[${e.config}]`);
+        if (e.status === 'exists') out(`  exists   ${entryName(e)}: configured already (${e.type} ${e.id}), kept as it is`);
+        for (const n of e.notes ?? []) out(`  ${paint(33, 'warning')}  ${n.path}: ${n.message}`);
+        for (const i of e.issues ?? []) out(`  ${paint(31, 'cannot move')} ${i.path}: ${i.message}`);
+      }
+      if (plan.hasChanges) out(colorText(plan.text));
+    }
+    let report = { done: [], failed: [], rolledBack: [], skipped: [] };
+    const clearNote = opts.clear ? ', then remove the moved entries from the legacy arrays' : '';
+    if (plan.hasChanges || opts.clear) {
+      if (!(await approve(opts, `Create ${plan.summary.create} configs${clearNote}? [y/N] `, 'migrate-legacy'))) {
+        out('Not applied.');
+        return OK;
+      }
+    }
+    if (plan.hasChanges) {
+      // Read again: apply only what was shown.
+      const again = planLegacyMigration(await domainRequest(opts, 'GET'), await listAll(c), { allowPrivateUrls: !!opts['allow-private-urls'] });
+      if (!samePlan(again.plan, plan)) throw new Exit(API, 'the legacy arrays or the stored configs changed since the plan was made; nothing was applied; run migrate-legacy again');
+      report = await applyWithReport(c, again.plan, opts);
+    } else if (!opts.json) out('Nothing to create: every entry that can move has a config.');
+    let clearing = null;
+    if (opts.clear && !report.failed.length && !report.rolledBack.length) {
+      // Read both again: clear only entries that a stored config covers now.
+      const plannedClear = planLegacyClearing(await domainRequest(opts, 'GET'), await listAll(c));
+      if (plannedClear.hasChanges) await domainRequest(opts, 'POST', plannedClear.properties);
+      clearing = { entries: plannedClear.entries, sent: plannedClear.hasChanges };
+      if (!opts.json) {
+        const cleared = plannedClear.entries.filter((e) => e.status === 'cleared');
+        const kept = plannedClear.entries.filter((e) => e.status === 'kept');
+        out(`Cleared ${cleared.length} entries from the legacy arrays; ${kept.length} kept${kept.length ? ` (no config yet): ${kept.map(entryName).join(', ')}` : ''}.`);
+      }
+    } else if (!opts.clear && !opts.json) {
+      out('The legacy arrays are unchanged: run again with --clear to remove the entries that now have a config.');
+    }
+    if (opts.json) out(JSON.stringify({ entries, plan, ...report, clearing }, null, 2));
+    if (report.failed.length || report.rolledBack.length) return API;
+    if (skipped.length) {
+      process.stderr.write(`daily-dialin: ${skipped.length} legacy entries could not move (listed above); they stay in the arrays\n`);
+      return API;
+    }
     return OK;
   },
 
@@ -471,7 +551,11 @@ async function main() {
       if (e.message) process.stderr.write(`daily-dialin: ${e.message}\n`);
       process.exitCode = e.code;
     } else if (e instanceof ValidationError) {
-      process.stderr.write(`daily-dialin: ${e.message}\n`);
+      // Every problem at once, one per line (the message names only the first).
+      const what = e.message.split(':')[0];
+      const issues = (e.issues ?? []).filter((i) => i.severity === 'error');
+      if (issues.length) for (const i of issues) process.stderr.write(`daily-dialin: ${what}: ${i.path || '(the body)'}: ${i.message}\n`);
+      else process.stderr.write(`daily-dialin: ${e.message}\n`);
       process.exitCode = USAGE;
     } else {
       const status = e instanceof DailyApiError && e.status ? ` (HTTP ${e.status})` : '';

@@ -189,7 +189,7 @@ function checkPackage(template, out, cargoToml) {
   writeFileSync(join(out, 'errors.d.ts'), errorsDts);
   writeFileSync(join(out, 'errors.d.cts'), replaceExactly(errorsDts, "from './node.mjs'", "from './node.cjs'", 1, 'errors.d.ts'));
   copyFileSync(join(template, 'README.md'), join(out, 'README.md'));
-  copyFileSync(join(template, 'cli.mjs'), join(out, 'cli.mjs'));
+  for (const f of ['cli.mjs', 'apply.js', 'apply.d.ts']) copyFileSync(join(template, f), join(out, f));
   // The file's JSON Schema, from the module just assembled: `configsSchema()` returns
   // `plan::FILE_SCHEMA`, so the shipped file is the one the Rust tests check, without a second
   // copy in the repository or a native build just to print a constant.

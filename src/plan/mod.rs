@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 use crate::model::{DialinConfig, DialinConfigSettings, DialinType};
 
 mod file;
+pub mod legacy;
 mod render;
 mod schema;
 

@@ -92,6 +92,33 @@ export interface ConfigPlan {
     /** The requests, in order (non-enumerable: not in `JSON.stringify(plan)`). */
     readonly steps: ConfigPlanStep[];
 }
+
+/** One entry of the legacy arrays and what becomes of it (docs: Migrating the legacy arrays). */
+export interface LegacyEntry {
+    array: "pinless_dialin" | "pin_dialin";
+    index: number;
+    identity?: ConfigIdentity;
+    status: "migrate" | "exists" | "skipped" | "cleared" | "kept";
+    /** migrate: the index of its config in the plan's file. */
+    config?: number;
+    /** migrate: fields left behind. */
+    notes?: Issue[];
+    /** exists / cleared: the stored config that has its identity. */
+    id?: string;
+    type?: DialinType;
+    /** skipped / kept: why. */
+    issues?: Issue[];
+}
+
+/** `planLegacyMigration`'s answer. */
+export interface LegacyMigration { entries: LegacyEntry[]; plan: ConfigPlan; }
+
+/** `planLegacyClearing`'s answer; `properties` (non-enumerable) is what `POST /v1/` sends when `hasChanges`. */
+export interface LegacyClearing {
+    entries: LegacyEntry[];
+    hasChanges: boolean;
+    readonly properties?: { pinless_dialin: unknown[]; pin_dialin: unknown[] };
+}
 "#;
 
 /// Reads `v` like [`to_json`], except that the elements of an array (at the root, or as a value
@@ -344,12 +371,18 @@ pub fn plan_configs(
         }
     };
     let p = plan::plan(&desired, &stored, o.prune);
-    let out = json_to_js(&p);
+    Ok(plan_to_js(&p, &desired.warnings))
+}
+
+/// A plan as `ConfigPlan`: its JSON, `hasChanges`, `warnings`, `text`, and the request bodies in a
+/// non-enumerable `steps`.
+fn plan_to_js(p: &plan::Plan, warnings: &[Issue]) -> JsValue {
+    let out = json_to_js(p);
     let set = |k: &str, v: &JsValue| {
         let _ = js::set(&out, &JsValue::from_str(k), v);
     };
     set("hasChanges", &JsValue::from_bool(p.has_changes()));
-    set("warnings", &issues_to_js(&desired.warnings));
+    set("warnings", &issues_to_js(warnings));
     set("text", &JsValue::from_str(&p.render_text()));
     let steps = js_sys::Array::new();
     for (i, a) in p.actions.iter().enumerate() {
@@ -385,6 +418,76 @@ pub fn plan_configs(
         &JsValue::from_str("steps"),
         desc.unchecked_ref::<js_sys::Object>(),
     );
+    out
+}
+
+/// Reads a domain config (the answer of `GET /v1/`): its `config` object with each array read
+/// element by element (`read_large`), so that long arrays are read whole.
+fn read_domain(domain: &JsValue) -> Result<Value, JsValue> {
+    let config = if domain.is_object() {
+        js::get(domain, &JsValue::from_str("config")).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
+    let read = read_large(&config, "config");
+    if has_errors(&read.issues) {
+        return Err(validation_error("domain config", &read.issues));
+    }
+    let mut m = Map::new();
+    m.insert("config".into(), read.value);
+    Ok(Value::Object(m))
+}
+
+/// Plans moving the legacy arrays of `domain` (the answer of `GET /v1/`) to configs, given every
+/// stored config (docs/daily-api.md#legacy-migration): `{ entries, plan }`, the plan being a
+/// `ConfigPlan` of creates (each `hmac` kept, in its non-enumerable `steps`).
+#[wasm_bindgen(js_name = planLegacyMigration, unchecked_return_type = "LegacyMigration")]
+pub fn plan_legacy_migration(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] domain: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DialinConfig[]")] current: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateConfigsOptions")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let o = read_options(&opts);
+    if has_errors(&o.issues) {
+        return Err(validation_error("options", &o.issues));
+    }
+    let stored = read_current(&current)?;
+    let d = read_domain(&domain)?;
+    let m = plan::legacy::migrate(&d, &stored, &o.opts)
+        .map_err(|issues| validation_error("domain config", &issues))?;
+    let p = plan::plan(&m.desired, &stored, false);
+    Ok(js::object(&[
+        ("entries", json_to_js(&m.entries)),
+        ("plan", plan_to_js(&p, &m.desired.warnings)),
+    ]))
+}
+
+/// What clearing the legacy arrays of `domain` removes, given every stored config read after the
+/// migration (docs/daily-api.md#legacy-migration): `{ entries, hasChanges }`, and in the
+/// non-enumerable `properties` the body's `properties` for `POST /v1/` (the kept entries as read,
+/// `hmac` included).
+#[wasm_bindgen(js_name = planLegacyClearing, unchecked_return_type = "LegacyClearing")]
+pub fn plan_legacy_clearing(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] domain: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DialinConfig[]")] current: JsValue,
+) -> Result<JsValue, JsValue> {
+    let stored = read_current(&current)?;
+    let d = read_domain(&domain)?;
+    let c = plan::legacy::clearing(&d, &stored)
+        .map_err(|issues| validation_error("domain config", &issues))?;
+    let out = js::object(&[
+        ("entries", json_to_js(&c.entries)),
+        ("hasChanges", JsValue::from_bool(c.properties.is_some())),
+    ]);
+    if let Some(props) = &c.properties {
+        // Non-enumerable, like a plan's `steps`: the kept entries hold their `hmac`.
+        let desc = js::object(&[("value", json_to_js(props.expose()))]);
+        let _ = js_sys::Reflect::define_property(
+            out.unchecked_ref::<js_sys::Object>(),
+            &JsValue::from_str("properties"),
+            desc.unchecked_ref::<js_sys::Object>(),
+        );
+    }
     Ok(out)
 }
 
