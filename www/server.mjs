@@ -32,7 +32,7 @@ export const DEFAULT_UPSTREAM = 'https://api.daily.co/v1';
 /** Where the demo receiver routes verified calls (the emulator does not check SIP URIs). */
 const DEMO_SIP_DOMAIN = 'demo-room.sip.localhost';
 /** The page: app.js is its entry module, and imports the others (one a panel, and their helpers). */
-const PAGE_FILES = new Set(['index.html', 'style.css', 'app.js', 'state.js', 'dom.js', 'fields.js', 'feedback.js', 'connection.js', 'create.js', 'configs.js', 'calls.js', 'music.js']);
+const PAGE_FILES = new Set(['index.html', 'style.css', 'app.js', 'state.js', 'dom.js', 'fields.js', 'feedback.js', 'connection.js', 'create.js', 'configs.js', 'calls.js', 'music.js', 'import.js']);
 const MAX_BODY = 1024 * 1024;
 const MAX_WEBHOOKS = 200;
 

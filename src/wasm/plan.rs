@@ -341,11 +341,7 @@ pub fn plan_configs(
     #[wasm_bindgen(unchecked_param_type = "DialinConfig[]")] current: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "PlanConfigsOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let o = read_options(&opts);
-    if has_errors(&o.issues) {
-        return Err(validation_error("options", &o.issues));
-    }
-    let stored = read_current(&current)?;
+    let (o, stored) = read_inputs(&opts, &current)?;
     let read = read_large(&file, "");
     let read_issues = read.issues.clone();
     let dropped = read.dropped.clone();
@@ -410,14 +406,7 @@ fn plan_to_js(p: &plan::Plan, warnings: &[Issue]) -> JsValue {
             steps.push(&js::object(&props));
         }
     }
-    // Non-enumerable, so that `JSON.stringify(plan)` and `console.log(plan)` never show a
-    // secret (docs/daily-api.md#plan-secrets).
-    let desc = js::object(&[("value", steps.into())]);
-    let _ = js_sys::Reflect::define_property(
-        out.unchecked_ref::<js_sys::Object>(),
-        &JsValue::from_str("steps"),
-        desc.unchecked_ref::<js_sys::Object>(),
-    );
+    hide(&out, "steps", steps.into());
     out
 }
 
@@ -447,11 +436,7 @@ pub fn plan_legacy_migration(
     #[wasm_bindgen(unchecked_param_type = "DialinConfig[]")] current: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateConfigsOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let o = read_options(&opts);
-    if has_errors(&o.issues) {
-        return Err(validation_error("options", &o.issues));
-    }
-    let stored = read_current(&current)?;
+    let (o, stored) = read_inputs(&opts, &current)?;
     let d = read_domain(&domain)?;
     let m = plan::legacy::migrate(&d, &stored, &o.opts)
         .map_err(|issues| validation_error("domain config", &issues))?;
@@ -480,15 +465,33 @@ pub fn plan_legacy_clearing(
         ("hasChanges", JsValue::from_bool(c.properties.is_some())),
     ]);
     if let Some(props) = &c.properties {
-        // Non-enumerable, like a plan's `steps`: the kept entries hold their `hmac`.
-        let desc = js::object(&[("value", json_to_js(props.expose()))]);
-        let _ = js_sys::Reflect::define_property(
-            out.unchecked_ref::<js_sys::Object>(),
-            &JsValue::from_str("properties"),
-            desc.unchecked_ref::<js_sys::Object>(),
-        );
+        // The kept entries hold their `hmac`.
+        hide(&out, "properties", json_to_js(props.expose()));
     }
     Ok(out)
+}
+
+/// The options and the stored configs of a plan, or a `ValidationError`.
+fn read_inputs(
+    opts: &JsValue,
+    current: &JsValue,
+) -> Result<(PlanOptions, Vec<DialinConfig>), JsValue> {
+    let o = read_options(opts);
+    if has_errors(&o.issues) {
+        return Err(validation_error("options", &o.issues));
+    }
+    Ok((o, read_current(current)?))
+}
+
+/// Sets `key` on `out` as a non-enumerable property, so that `JSON.stringify(out)` and
+/// `console.log(out)` never show the secrets it holds (docs/daily-api.md#plan-secrets).
+fn hide(out: &JsValue, key: &str, value: JsValue) {
+    let desc = js::object(&[("value", value)]);
+    let _ = js_sys::Reflect::define_property(
+        out.unchecked_ref::<js_sys::Object>(),
+        &JsValue::from_str(key),
+        desc.unchecked_ref::<js_sys::Object>(),
+    );
 }
 
 /// Reads the stored configs (an array of `DialinConfig`), or throws a `ValidationError`.

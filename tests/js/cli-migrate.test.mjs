@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dd, CONSUMER } from './installed.mjs';
+import { rng } from './helpers.mjs';
 
 const KEY = 'sk_test_cli_migrate_SECRET_1f2e3d';
 const HMAC = 'c2VjcmV0LWhtYWMtdmFsdWUtZm9yLWNsaS10ZXN0cw==';
@@ -216,18 +217,6 @@ test('an apply killed halfway and run again converges to exactly the file', { ti
 });
 
 // --- property: apply(plan(desired, current)) yields exactly the desired set ---
-
-/** A small deterministic PRNG (mulberry32), so that a failure names its seed. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomConfig(r, n) {
   const pick = (xs) => xs[Math.floor(r() * xs.length)];
