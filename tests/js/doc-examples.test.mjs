@@ -16,7 +16,9 @@
 //   <!-- doc: server POST PATH -->    a program that listens on process.env.PORT: a webhook signed
 //                                     with DAILY_PINLESS_HMAC must get 200, a forged one 401
 //   <!-- doc: from docs/examples/F --> the block is an excerpt of F, which its own suite runs
-//   <!-- doc: run -->                 a shell block, run with bash in the consumer project
+//   <!-- doc: run -->                 a shell block, run with bash in the consumer project, its
+//                                     node processes shimmed like the JS examples, on an emptied
+//                                     emulator (an output block may follow)
 //   <!-- doc: fragment: REASON -->    not run; the reason is required
 // Any other block (sh, http, html, ...) without a directive fails the suite.
 import { test, before, after } from 'node:test';
@@ -66,7 +68,7 @@ function units() {
     for (const b of blocks(file, readFileSync(join(ROOT, file), 'utf8'))) {
       if (b.directive === 'output') {
         const last = out.at(-1);
-        if (!last || last.file !== file || !RUN.has(last.lang)) throw new Error(`${file}:${b.line}: "output" follows no runnable block`);
+        if (!last || last.file !== file || !(RUN.has(last.lang) || last.directive === 'run')) throw new Error(`${file}:${b.line}: "output" follows no runnable block`);
         last.expected = b.code;
         continue;
       }
@@ -206,11 +208,17 @@ for (const u of ALL) {
     test(`${name(u)} (${u.lang}) runs`, async () => {
       assert.ok(['sh', 'bash', 'shell'].includes(u.lang), 'run is for shell blocks');
       const bin = join(CONSUMER, 'node_modules', '.bin');
-      await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', u.code], {
+      // The commands of a shell example (the `daily-dialin` CLI) talk to api.daily.co: node loads
+      // the same shim as the JS examples, and each shell example starts from an empty emulator,
+      // so that what it prints does not depend on the examples before it.
+      await emu.reset();
+      const shim = pathToFileURL(join(ROOT, 'tests/js/doc-shim.mjs')).href;
+      const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', u.code], {
         cwd: dir,
-        env: { ...env(), PATH: `${bin}:${process.env.PATH}` },
+        env: { ...env(), PATH: `${bin}:${process.env.PATH}`, NODE_OPTIONS: `--import=${shim}` },
         timeout: 60_000,
       });
+      if (u.expected !== undefined) assert.equal(stdout.trim(), u.expected.trim(), 'what the example prints (the output block after it)');
       counts.shell++;
     });
   } else if (d !== undefined) {
