@@ -87,6 +87,9 @@ no_std_core! {
     pub mod request;
     pub mod text;
     pub mod ts;
+    // The decisions of `upsert` and `changeType`: the client's module only.
+    #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
+    pub mod upsert;
     pub mod urls;
     pub mod validate;
 }
