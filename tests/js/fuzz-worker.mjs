@@ -74,6 +74,12 @@ const STORED = [
   { id: 'cfg-2', type: 'pinless_dialin', config: { phone_number: '+442071838750', room_creation_api: 'https://example.com/dial', hmac: VALID_HMAC } },
   { id: 'cfg-3', type: 'pinless_dialin', config: { name_prefix: 'Support', room_creation_api: 'https://example.com/x', hmac: { env: 'H' } } },
 ];
+// Legacy array entries (pinless with an hmac, pinless without a number, pin), fuzzed from these.
+const LEGACY = [
+  { phone_number: '+14155550123', room_creation_api: 'https://example.com/dial', hmac: PLAN_HMAC, sip_uri: 'x@sip.daily.co' },
+  { name_prefix: 'Support', room_creation_api: 'https://example.com/x', hmac: VALID_HMAC },
+  { phone_number: '+442071838750', ivr_greeting: { message: 'Enter your PIN' } },
+];
 const VALID = [
   { type: 'pin_dialin', phone_number: '+14155550123' },
   { type: 'pin_dialin', phone_number: '+442071838750', name_prefix: 'Sales', ivr_greeting: { message: 'Enter your PIN' } },
@@ -349,6 +355,16 @@ function run() {
         assert.ok(!text.includes(VALID_HMAC) && !text.includes(PLAN_HMAC), `${where}: the plan shows an hmac`);
       }
     }],
+    // The legacy arrays: a domain config of fuzzed entries (or anything), fuzzed stored configs.
+    ...['planLegacyMigration', 'planLegacyClearing'].map((name) => [name, () => [
+      g.chance(0.8) ? { config: { pinless_dialin: [g.body(LEGACY[0]), g.body(LEGACY[1])], pin_dialin: g.chance(0.5) ? [g.body(LEGACY[2])] : g.scalar() } } : g.body(LEGACY[0]),
+      g.chance(0.5) ? [g.pick(STORED.slice(0, 2))] : g.chance(0.5) ? [] : [g.body(STORED)],
+      ...(name === 'planLegacyMigration' ? [g.chance(0.5) ? undefined : g.options()] : []),
+    ], dd[name], (r, where) => {
+      assert.ok(Array.isArray(r.entries), where);
+      const shown = JSON.stringify(r) + (r.plan?.text ?? '');
+      assert.ok(!shown.includes(VALID_HMAC) && !shown.includes(PLAN_HMAC), `${where}: an hmac is shown`);
+    }]),
     ['configsSchema', () => [], dd.configsSchema, (s, where) => assert.equal(typeof JSON.parse(s), 'object', where)],
     // Missing and extra arguments.
     ['validateCreate()', () => [], dd.validateCreate, checkReport],

@@ -17,6 +17,7 @@ export const EXPORT_KEYS = [
   './core',
   './webhook',
   './configs',
+  './apply',
   './errors',
   './daily_dialin_bg.wasm',
   './core/daily_dialin_core_bg.wasm',

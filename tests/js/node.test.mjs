@@ -141,6 +141,8 @@ test('the tarball holds the entries of each module (root, core/, webhook/) and t
     ...entries('webhook/', 'daily_dialin_webhook_bg.wasm'),
     ...entries('configs/', 'daily_dialin_configs_bg.wasm'),
     'README.md',
+    'apply.d.ts',
+    'apply.js',
     'cli.mjs',
     'configs.schema.json',
     'docs/daily-api.md',

@@ -27,7 +27,7 @@ import ts from 'typescript';
 import { ROOT, CONSUMER, dd, installedDir } from './installed.mjs';
 import { pathToFileURL } from 'node:url';
 
-const ENTRIES = ['daily-dialin', 'daily-dialin/core', 'daily-dialin/webhook', 'daily-dialin/configs', 'daily-dialin/errors', 'daily-dialin-emulator'];
+const ENTRIES = ['daily-dialin', 'daily-dialin/core', 'daily-dialin/webhook', 'daily-dialin/configs', 'daily-dialin/apply', 'daily-dialin/errors', 'daily-dialin-emulator'];
 
 /** How a consumer project may resolve an entry: file name of the importer, compiler options. */
 const RESOLUTIONS = [
