@@ -133,7 +133,7 @@ fn arrays(domain: &Value) -> Result<[Array<'_>; 2], Vec<Issue>> {
 }
 
 /// The keys of a create body of type `t`.
-fn body_keys(t: DialinType) -> impl Iterator<Item = &'static str> {
+fn body_keys(t: DialinType) -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = Vec::new();
     for f in Field::ALL.into_iter().filter(|f| f.applies_to(t)) {
         let (key, _) = f.keys();
@@ -141,7 +141,7 @@ fn body_keys(t: DialinType) -> impl Iterator<Item = &'static str> {
             keys.push(key);
         }
     }
-    keys.into_iter()
+    keys
 }
 
 /// An entry as a create body of its array's type: the keys a config of that type has (`sip_uri`
@@ -149,7 +149,7 @@ fn body_keys(t: DialinType) -> impl Iterator<Item = &'static str> {
 fn body_of(path: &str, t: DialinType, entry: &Map<String, Value>) -> (Value, Vec<Issue>) {
     let mut body = Map::new();
     body.insert("type".into(), Value::String(t.as_str().into()));
-    let keys: Vec<&str> = body_keys(t).collect();
+    let keys = body_keys(t);
     let mut notes = Vec::new();
     for (k, v) in entry {
         if keys.contains(&k.as_str()) {
@@ -315,13 +315,12 @@ pub fn clearing(domain: &Value, current: &[DialinConfig]) -> Result<Clearing, Ve
     let mut entries = Vec::new();
     let mut properties = Map::new();
     let mut cleared_any = false;
-    for (name, t, items) in arrays(domain)? {
+    for (name, _, items) in arrays(domain)? {
         let mut kept = Vec::new();
         for (index, item) in items.iter().enumerate() {
             let path = cat!(name, "[", index, "]");
-            let key = item
-                .as_object()
-                .and_then(|o| key_of_body(&body_of(&path, t, o).0));
+            // An entry names its identity with the same two keys as a create body.
+            let key = key_of_body(item);
             let covered = key.as_ref().and_then(|k| stored.get(k));
             let status = match covered {
                 Some(c) => {
