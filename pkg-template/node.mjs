@@ -1,7 +1,7 @@
 // daily-dialin: Node ESM entry (also Deno and Bun). Loads the module synchronously when imported:
 // no init needed. node.cjs is this file bundled to CommonJS by esbuild (scripts/assemble-pkg.mjs).
 // Where the package builds a module for speed (scripts/build-pkg: opt-level 3, with the fast path
-// of fast.js), this entry loads that build (node-glue.js + *_node_bg.wasm); the browser and
+// of fast.js), this entry loads that build (node/glue.js + node/*_node_bg.wasm); the browser and
 // Workers entries load the one built for size.
 import { readFileSync } from 'node:fs';
 import { initSync as initGlue, __registerErrorClasses } from './glue.js';

@@ -88,7 +88,9 @@ function declarationsWithoutInit(dts, what) {
 /**
  * Writes one module of daily-dialin (`sub`: '' for the package root, 'core/', 'webhook/').
  * `nodeBase`: the module's build for speed (scripts/build-pkg), which the Node entries load
- * instead of `base` (as node-glue.js + `${nodeBase}_bg.wasm`), with fast.js's validators.
+ * instead of `base` (as node/glue.js + node/`${nodeBase}_bg.wasm`), with fast.js's validators.
+ * In a folder of its own: bundlers such as Vite copy every file beside web.js (its
+ * `new URL(`./${WASM}`, import.meta.url)` reads as a glob), and browsers never need these.
  */
 async function assembleModule(template, out, sub, base, nodeBase) {
   const dir = join(out, sub);
@@ -145,19 +147,20 @@ async function assembleModule(template, out, sub, base, nodeBase) {
     const nodeGlueJs = join(bindgen, nodeBase, `${nodeBase}.js`);
     const nodeNames = (await exportsOf(nodeGlueJs)).filter((n) => n !== 'default' && n !== 'initSync' && !n.startsWith('__'));
     if (nodeNames.join() !== names.join()) throw new Error(`assemble-pkg: ${nodeBase} exports ${nodeNames} but ${base} exports ${names}`);
-    put('node-glue.js', shipped(read(nodeGlueJs)));
-    copyFileSync(join(bindgen, nodeBase, `${nodeBase}_bg.wasm`), join(dir, `${nodeBase}_bg.wasm`));
+    mkdirSync(join(dir, 'node'), { recursive: true });
+    put('node/glue.js', shipped(read(nodeGlueJs)));
+    copyFileSync(join(bindgen, nodeBase, `${nodeBase}_bg.wasm`), join(dir, 'node', `${nodeBase}_bg.wasm`));
     const own = ['validateCreate', 'validateUpdate'];
     const fast = [
-      `export { ${names.filter((n) => !own.includes(n)).join(', ')} } from './node-glue.js';`,
-      "import * as glue from './node-glue.js';",
+      `export { ${names.filter((n) => !own.includes(n)).join(', ')} } from './node/glue.js';`,
+      "import * as glue from './node/glue.js';",
       `import { fastValidators } from '${up}fast.js';`,
       `export const { ${own.join(', ')} } = fastValidators(glue);`,
     ].join('\n');
     let node = read(template, 'node.mjs');
     node = replaceExactly(node, "export * from './glue.js';", fast, 1, what('node.mjs'));
-    node = replaceExactly(node, "from './glue.js';", "from './node-glue.js';", 1, what('node.mjs'));
-    node = replaceExactly(node, "'./daily_dialin_bg.wasm'", `'./${nodeBase}_bg.wasm'`, 1, what('node.mjs'));
+    node = replaceExactly(node, "from './glue.js';", "from './node/glue.js';", 1, what('node.mjs'));
+    node = replaceExactly(node, "'./daily_dialin_bg.wasm'", `'./node/${nodeBase}_bg.wasm'`, 1, what('node.mjs'));
     put('node.mjs', adapt(node, 'node.mjs', { errors: 2 }));
   } else {
     put('node.mjs', syncEntry('node.mjs'));

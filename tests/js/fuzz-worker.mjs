@@ -17,8 +17,8 @@ const modules = await Promise.all(
 // instance that entry loaded (the entries do not export the glue's internal `__` functions).
 const memoryBytesOf = {};
 for (const [name, mod] of modules) {
-  // node-glue.js where the package builds the module for speed (scripts/build-pkg).
-  const nodeGlue = new URL('./node-glue.js', pathToFileURL(modulePaths[name]));
+  // node/glue.js where the package builds the module for speed (scripts/build-pkg).
+  const nodeGlue = new URL('./node/glue.js', pathToFileURL(modulePaths[name]));
   const glue = await import((existsSync(nodeGlue) ? nodeGlue : new URL('./glue.js', pathToFileURL(modulePaths[name]))).href);
   assert.equal(glue.generateHmacSecret, mod.generateHmacSecret, `${name}: glue.js is the instance its entry loaded`);
   memoryBytesOf[name] = glue.__memoryBytes;

@@ -48,14 +48,14 @@ export const listInstalled = () => readdirSync(installedDir());
 /**
  * The wasm memory size, in bytes, of an installed module (`sub`: '' for the package root, 'core/',
  * 'webhook/'), for the leak tests. The entries do not export the glue's internal `__memoryBytes`:
- * this imports the glue their Node ESM entry loads (node-glue.js or glue.js), by its file URL, so it is the same module
+ * this imports the glue their Node ESM entry loads (node/glue.js or glue.js), by its file URL, so it is the same module
  * instance (the same wasm memory); `sameAs` is one of that entry's functions, checked to be the
  * glue's own.
  */
 export async function memoryProbe(sub, sameAs) {
-  // The Node entry loads node-glue.js where the package builds the module for speed (scripts/build-pkg).
+  // The Node entry loads node/glue.js where the package builds the module for speed (scripts/build-pkg).
   const dir = join(realpathSync(installedDir()), sub);
-  const url = pathToFileURL(join(dir, existsSync(join(dir, 'node-glue.js')) ? 'node-glue.js' : 'glue.js')).href;
+  const url = pathToFileURL(join(dir, existsSync(join(dir, 'node/glue.js')) ? 'node/glue.js' : 'glue.js')).href;
   const glue = await import(url);
   if (typeof glue.__memoryBytes !== 'function') throw new Error(`${url} has no __memoryBytes`);
   if (!Object.values(glue).includes(sameAs)) throw new Error(`${url} is not the module instance the entry loaded`);
