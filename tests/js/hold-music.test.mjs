@@ -504,7 +504,6 @@ test('hostile responses from a custom fetch: always a verdict or a DailyDialinEr
 });
 
 test('a settled check leaves no wasm memory behind, nor does a client attempt (the same deadline race)', async () => {
-  const { pathToFileURL } = await import('node:url');
   const { nodeGlueUrl } = await import('./installed.mjs');
   const glue = await import(nodeGlueUrl(''));
   const audio = fixture('cbr_44k_stereo_64.mp3');
