@@ -85,8 +85,14 @@ function declarationsWithoutInit(dts, what) {
   return dts.slice(0, at + 1);
 }
 
-/** Writes one module of daily-dialin (`sub`: '' for the package root, 'core/', 'webhook/'). */
-async function assembleModule(template, out, sub, base) {
+/**
+ * Writes one module of daily-dialin (`sub`: '' for the package root, 'core/', 'webhook/').
+ * `nodeBase`: the module's build for speed (scripts/build-pkg), which the Node entries load
+ * instead of `base` (as node/glue.js + node/`${nodeBase}_bg.wasm`), with fast.js's validators.
+ * In a folder of its own: bundlers such as Vite copy every file beside web.js (its
+ * `new URL(`./${WASM}`, import.meta.url)` reads as a glob), and browsers never need these.
+ */
+async function assembleModule(template, out, sub, base, nodeBase) {
   const dir = join(out, sub);
   mkdirSync(dir, { recursive: true });
   const up = sub ? '../' : './';
@@ -132,10 +138,33 @@ async function assembleModule(template, out, sub, base) {
   const webDts = adapt(read(template, 'web.d.ts'), 'web.d.ts', { errors: 1, wasmNames: 1 });
   put('web.d.ts', replaceExactly(webDts, "export * from './glue.js';\n", decls, 1, what('web.d.ts')));
 
-  // Node (ESM, and CommonJS bundled from it) and Workers: load the same glue synchronously.
+  // Node (ESM, and CommonJS bundled from it) and Workers: load the glue synchronously.
   const syncEntry = (f) => replaceExactly(adapt(read(template, f), f, { errors: 2, wasmNames: 1 }), "export * from './glue.js';", reexport, 1, what(f));
-  put('node.mjs', syncEntry('node.mjs'));
   put('workerd.js', syncEntry('workerd.js'));
+  if (nodeBase) {
+    // The build for speed: the same public exports (its glue only adds the fast path's `__`
+    // exports), validateCreate / validateUpdate wrapped by fast.js.
+    const nodeGlueJs = join(bindgen, nodeBase, `${nodeBase}.js`);
+    const nodeNames = (await exportsOf(nodeGlueJs)).filter((n) => n !== 'default' && n !== 'initSync' && !n.startsWith('__'));
+    if (nodeNames.join() !== names.join()) throw new Error(`assemble-pkg: ${nodeBase} exports ${nodeNames} but ${base} exports ${names}`);
+    mkdirSync(join(dir, 'node'), { recursive: true });
+    put('node/glue.js', shipped(read(nodeGlueJs)));
+    copyFileSync(join(bindgen, nodeBase, `${nodeBase}_bg.wasm`), join(dir, 'node', `${nodeBase}_bg.wasm`));
+    const own = ['validateCreate', 'validateUpdate'];
+    const fast = [
+      `export { ${names.filter((n) => !own.includes(n)).join(', ')} } from './node/glue.js';`,
+      "import * as glue from './node/glue.js';",
+      `import { fastValidators } from '${up}fast.js';`,
+      `export const { ${own.join(', ')} } = fastValidators(glue);`,
+    ].join('\n');
+    let node = read(template, 'node.mjs');
+    node = replaceExactly(node, "export * from './glue.js';", fast, 1, what('node.mjs'));
+    node = replaceExactly(node, "from './glue.js';", "from './node/glue.js';", 1, what('node.mjs'));
+    node = replaceExactly(node, "'./daily_dialin_bg.wasm'", `'./node/${nodeBase}_bg.wasm'`, 1, what('node.mjs'));
+    put('node.mjs', adapt(node, 'node.mjs', { errors: 2 }));
+  } else {
+    put('node.mjs', syncEntry('node.mjs'));
+  }
   put('node.cjs', await toCommonJs(join(dir, 'node.mjs'), `${up}errors.cjs`));
   // Their declarations: the glue's, then the template's tail (once for ESM, once for CommonJS,
   // which cannot re-export an ES module's declarations).
@@ -178,8 +207,10 @@ function checkPackage(template, out, cargoToml) {
   const template = join(ROOT, 'pkg-template');
   const out = join(ROOT, 'pkg');
   mkdirSync(out, { recursive: true });
-  await assembleModule(template, out, '', 'daily_dialin');
-  await assembleModule(template, out, 'core/', 'daily_dialin_core');
+  // Node only (the modules built for speed import it), so shipped with its comments.
+  writeFileSync(join(out, 'fast.js'), read(template, 'fast.js'));
+  await assembleModule(template, out, '', 'daily_dialin', 'daily_dialin_node');
+  await assembleModule(template, out, 'core/', 'daily_dialin_core', 'daily_dialin_core_node');
   await assembleModule(template, out, 'webhook/', 'daily_dialin_webhook');
   await assembleModule(template, out, 'configs/', 'daily_dialin_configs');
   const errorsJs = read(template, 'errors.js');

@@ -74,3 +74,86 @@ pub fn join_path(parent: &str, key: &str) -> String {
 pub fn parent_path(path: &str) -> &str {
     text::rsplit_byte(path, b'.').map_or("", |(p, _)| p)
 }
+
+/// A report as JSON text, `{"ok":…,"issues":[{"path":…,"code":…,"severity":…,"message":…}]}`
+/// (the shape and property order of the adapters' report objects), or `None` when there is no
+/// issue: the answer of the fast path (`__validateCreateJson`), which JS turns into the report
+/// with one `JSON.parse`.
+#[cfg(any(feature = "fast", not(target_arch = "wasm32")))]
+pub fn report_json(issues: &[Issue]) -> Option<String> {
+    if issues.is_empty() {
+        return None;
+    }
+    let mut out = String::from(if has_errors(issues) {
+        "{\"ok\":false,\"issues\":["
+    } else {
+        "{\"ok\":true,\"issues\":["
+    });
+    for (n, i) in issues.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"path\":");
+        push_json_string(&mut out, &i.path);
+        out.push_str(",\"code\":");
+        push_json_string(&mut out, i.code);
+        out.push_str(if i.is_error() {
+            ",\"severity\":\"error\",\"message\":"
+        } else {
+            ",\"severity\":\"warning\",\"message\":"
+        });
+        push_json_string(&mut out, &i.message);
+        out.push('}');
+    }
+    out.push_str("]}");
+    Some(out)
+}
+
+/// Appends `s` as a JSON string (quotes, backslashes and control characters escaped).
+#[cfg(any(feature = "fast", not(target_arch = "wasm32")))]
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut plain = 0;
+    for (at, b) in s.bytes().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        out.push_str(s.get(plain..at).unwrap_or_default());
+        plain = at + 1;
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            _ => {
+                out.push_str("\\u00");
+                text::push_hex(out, text::LOWER_HEX, b);
+            }
+        }
+    }
+    out.push_str(s.get(plain..).unwrap_or_default());
+    out.push('"');
+}
+
+#[cfg(all(test, any(feature = "fast", not(target_arch = "wasm32"))))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_json_is_the_report_serde_writes() {
+        assert_eq!(report_json(&[]), None);
+        let issues = vec![
+            Issue::error("a.b", "x_y", "quote \" backslash \\ bell \u{7} nl \n é ☎ \u{1F600}"),
+            Issue::warning("", "w", ""),
+        ];
+        let expected = serde_json::json!({
+            "ok": false,
+            "issues": [
+                { "path": "a.b", "code": "x_y", "severity": "error", "message": issues[0].message },
+                { "path": "", "code": "w", "severity": "warning", "message": "" },
+            ],
+        });
+        let text = report_json(&issues).unwrap();
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), expected);
+        let warnings = report_json(&issues[1..]).unwrap();
+        assert!(warnings.starts_with("{\"ok\":true,"), "{warnings}");
+    }
+}

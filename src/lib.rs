@@ -73,6 +73,10 @@ no_std_core! {
     #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
     pub mod hold_music;
     pub mod issue;
+    // JSON text read in place, for the fast path of `validateCreate` / `validateUpdate`: in the
+    // Node speed modules (feature `fast`) and native builds only.
+    #[cfg(any(feature = "fast", not(target_arch = "wasm32")))]
+    pub mod json;
     pub mod model;
     // Hold-music checks belong to the client's module (`daily-dialin`), not to `daily-dialin/core`:
     // compiled into core, the unused module still moved it by +4 B gzip, with 20 B of budget left.

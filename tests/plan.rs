@@ -104,7 +104,7 @@ impl Daily {
     fn step(&mut self, s: &Step<'_>) -> Result<(), String> {
         match s {
             Step::Create { body } => {
-                let issues = validate_create(body, &opts());
+                let issues = validate_create(*body, &opts());
                 if issues.iter().any(Issue::is_error) {
                     return Err(format!("create refused: {issues:?}"));
                 }
@@ -151,7 +151,7 @@ impl Daily {
                     .position(|c| c.id == *id)
                     .ok_or("update: not found")?;
                 let t = self.configs[at].dialin_type;
-                let issues = validate_update(body, Some(t), &opts());
+                let issues = validate_update(*body, Some(t), &opts());
                 if issues.iter().any(Issue::is_error) {
                     return Err(format!("update refused: {issues:?}"));
                 }

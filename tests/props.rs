@@ -243,3 +243,71 @@ proptest! {
         }
     }
 }
+
+/// `v` as JSON text with each object's members in reverse key order (the fast path's reader sorts
+/// them, as `serde_json::Map` does).
+fn text_reversed(v: &Value) -> String {
+    match v {
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(text_reversed).collect();
+            format!("[{}]", items.join(","))
+        }
+        Value::Object(m) => {
+            let members: Vec<String> = m
+                .iter()
+                .rev()
+                .map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), text_reversed(v)))
+                .collect();
+            format!("{{{}}}", members.join(","))
+        }
+        leaf => leaf.to_string(),
+    }
+}
+
+/// The fast path (JSON text read in place by `daily_dialin::json`) and the careful one (a
+/// `serde_json::Value`) give the same issues, in the same order (docs/daily-api.md#rules-the-code-implements).
+fn same_on_both_paths(body: &Value) {
+    let text = text_reversed(body);
+    for allow_private_urls in [false, true] {
+        let opts = Options { allow_private_urls };
+        let fast = daily_dialin::json::with_doc(&text, |doc| {
+            let root = doc.expect("the reader reads what serde_json writes").root();
+            let create = validate_create(root, &opts);
+            let updates: Vec<_> = [
+                None,
+                Some(DialinType::PinDialin),
+                Some(DialinType::PinlessDialin),
+            ]
+            .into_iter()
+            .map(|t| validate_update(root, t, &opts))
+            .collect();
+            (create, updates)
+        });
+        assert_eq!(fast.0, validate_create(body, &opts), "{text}");
+        for (t, issues) in [
+            None,
+            Some(DialinType::PinDialin),
+            Some(DialinType::PinlessDialin),
+        ]
+        .into_iter()
+        .zip(fast.1)
+        {
+            assert_eq!(issues, validate_update(body, t, &opts), "{text} {t:?}");
+        }
+    }
+}
+
+proptest! {
+    // 2 x 5,000 bodies x 8 validations each; tests/js/fast-path.test.mjs adds 100,000 through the package.
+    #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fast_path_equals_careful_path_on_mutated_bodies(body in mutated()) {
+        same_on_both_paths(&body);
+    }
+
+    #[test]
+    fn fast_path_equals_careful_path_on_any_json(body in json_value()) {
+        same_on_both_paths(&body);
+    }
+}

@@ -141,6 +141,32 @@ pub fn validate_update(
     })
 }
 
+/// The fast path of `validateCreate` for plain data (pkg-template/fast.js): `text` is
+/// `JSON.stringify` of the body. `undefined` when there is no issue, the report as JSON text
+/// otherwise, and `""` when the text is one the careful path must read (see `crate::json`).
+#[cfg(feature = "fast")]
+#[wasm_bindgen(js_name = __validateCreateJson, skip_typescript)]
+pub fn validate_create_json(text: &str, allow_private_urls: bool) -> Option<String> {
+    let opts = validate::Options { allow_private_urls };
+    crate::json::with_doc(text, |doc| match doc {
+        Ok(doc) => crate::issue::report_json(&validate::validate_create(doc.root(), &opts)),
+        Err(_) => Some(String::new()),
+    })
+}
+
+/// The fast path of `validateUpdate` (see [`validate_create_json`]); `dialin_type`: 0 for none,
+/// else the position in `DialinType::ALL` plus one.
+#[cfg(feature = "fast")]
+#[wasm_bindgen(js_name = __validateUpdateJson, skip_typescript)]
+pub fn validate_update_json(text: &str, allow_private_urls: bool, dialin_type: u8) -> Option<String> {
+    let opts = validate::Options { allow_private_urls };
+    let t = DialinType::ALL.get(usize::from(dialin_type).wrapping_sub(1)).copied();
+    crate::json::with_doc(text, |doc| match doc {
+        Ok(doc) => crate::issue::report_json(&validate::validate_update(doc.root(), t, &opts)),
+        Err(_) => Some(String::new()),
+    })
+}
+
 /// Validates a list query (any JS value; `undefined` and `null` mean no filters).
 #[wasm_bindgen(js_name = validateListQuery)]
 pub fn validate_list_query(

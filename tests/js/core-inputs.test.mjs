@@ -21,8 +21,9 @@ before(async () => {
     ['daily-dialin/core', m.core],
   ];
   memoryBytes = {
-    'daily-dialin': await memoryProbe('', m.validateCreate),
-    'daily-dialin/core': await memoryProbe('core/', m.core.validateCreate),
+    // Not validateCreate: the Node entries wrap it (fast.js).
+    'daily-dialin': await memoryProbe('', m.buildCreateRequest),
+    'daily-dialin/core': await memoryProbe('core/', m.core.buildCreateRequest),
     'daily-dialin/webhook': await memoryProbe('webhook/', m.webhook.verifyPinlessWebhook),
     'daily-dialin/configs': await memoryProbe('configs/', m.configs.planConfigs),
   };

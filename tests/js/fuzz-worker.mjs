@@ -4,6 +4,7 @@
 // { counts, memory } (keyed by module) or throws (the error reaches the test through the worker's
 // 'error' event).
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { rng } from './helpers.mjs';
@@ -12,11 +13,13 @@ const { modulePaths, seed: SEED, inputs: INPUTS, warmup: WARMUP, memorySlack: ME
 const modules = await Promise.all(
   Object.entries(modulePaths).map(async ([name, path]) => [name, await import(pathToFileURL(path).href)]),
 );
-// Each module's wasm memory size: `__memoryBytes` of the glue.js beside its Node entry, the module
+// Each module's wasm memory size: `__memoryBytes` of the glue beside its Node entry, the module
 // instance that entry loaded (the entries do not export the glue's internal `__` functions).
 const memoryBytesOf = {};
 for (const [name, mod] of modules) {
-  const glue = await import(new URL('./glue.js', pathToFileURL(modulePaths[name])).href);
+  // node/glue.js where the package builds the module for speed (scripts/build-pkg).
+  const nodeGlue = new URL('./node/glue.js', pathToFileURL(modulePaths[name]));
+  const glue = await import((existsSync(nodeGlue) ? nodeGlue : new URL('./glue.js', pathToFileURL(modulePaths[name]))).href);
   assert.equal(glue.generateHmacSecret, mod.generateHmacSecret, `${name}: glue.js is the instance its entry loaded`);
   memoryBytesOf[name] = glue.__memoryBytes;
 }

@@ -427,10 +427,9 @@ test('the emulator serves test audio, with Range, without credentials, CORS for 
 
 test('hostile responses from a custom fetch: always a verdict or a DailyDialinError, never a trap; wasm memory flat', async () => {
   const { rng } = await import('./helpers.mjs');
-  const { pathToFileURL } = await import('node:url');
-  const { installedDir } = await import('./installed.mjs');
+  const { nodeGlueUrl } = await import('./installed.mjs');
   // The glue instance the Node entry loaded, for its memory size.
-  const glue = await import(new URL('./glue.js', pathToFileURL(join(installedDir(), 'node.mjs'))).href);
+  const glue = await import(nodeGlueUrl(''));
   assert.equal(glue.checkHoldMusic, m.checkHoldMusic);
   const r = rng(20261203);
   const pick = (a) => a[Math.floor(r() * a.length)];
@@ -505,9 +504,8 @@ test('hostile responses from a custom fetch: always a verdict or a DailyDialinEr
 });
 
 test('a settled check leaves no wasm memory behind, nor does a client attempt (the same deadline race)', async () => {
-  const { pathToFileURL } = await import('node:url');
-  const { installedDir } = await import('./installed.mjs');
-  const glue = await import(new URL('./glue.js', pathToFileURL(join(installedDir(), 'node.mjs'))).href);
+  const { nodeGlueUrl } = await import('./installed.mjs');
+  const glue = await import(nodeGlueUrl(''));
   const audio = fixture('cbr_44k_stereo_64.mp3');
   const client = new m.DailyDialinClient({ apiKey: 'k', maxRetries: 0, fetch: () => Promise.reject(new TypeError('offline')) });
   const cases = {

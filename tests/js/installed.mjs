@@ -46,14 +46,24 @@ export const installedEmulatorDir = () => join(CONSUMER, 'node_modules', 'daily-
 export const listInstalled = () => readdirSync(installedDir());
 
 /**
+ * The file URL of the glue that an installed module's Node entry loads (`sub`: '' for the package
+ * root, 'core/', ...): node/glue.js where the package builds the module for speed
+ * (scripts/build-pkg), else glue.js.
+ */
+export function nodeGlueUrl(sub) {
+  const dir = join(realpathSync(installedDir()), sub);
+  return pathToFileURL(join(dir, existsSync(join(dir, 'node', 'glue.js')) ? 'node/glue.js' : 'glue.js')).href;
+}
+
+/**
  * The wasm memory size, in bytes, of an installed module (`sub`: '' for the package root, 'core/',
  * 'webhook/'), for the leak tests. The entries do not export the glue's internal `__memoryBytes`:
- * this imports the glue.js their Node ESM entry loads, by its file URL, so it is the same module
+ * this imports the glue their Node ESM entry loads (node/glue.js or glue.js), by its file URL, so it is the same module
  * instance (the same wasm memory); `sameAs` is one of that entry's functions, checked to be the
  * glue's own.
  */
 export async function memoryProbe(sub, sameAs) {
-  const url = pathToFileURL(join(realpathSync(installedDir()), sub, 'glue.js')).href;
+  const url = nodeGlueUrl(sub);
   const glue = await import(url);
   if (typeof glue.__memoryBytes !== 'function') throw new Error(`${url} has no __memoryBytes`);
   if (!Object.values(glue).includes(sameAs)) throw new Error(`${url} is not the module instance the entry loaded`);

@@ -154,6 +154,12 @@ test('the tarball holds the entries of each module (root, core/, webhook/) and t
     'errors.d.cts',
     'errors.d.ts',
     'errors.js',
+    // The Node entries' builds for speed and their fast path (scripts/build-pkg).
+    'fast.js',
+    'node/glue.js',
+    'node/daily_dialin_node_bg.wasm',
+    'core/node/glue.js',
+    'core/node/daily_dialin_core_node_bg.wasm',
     'package.json',
   ].sort());
 });
