@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { DailyDialinClient, ValidationError, DailyApiError, checkHoldMusic } from './node.mjs';
+import { DailyDialinClient, ValidationError, DailyApiError } from './node.mjs';
+import { checkHoldMusic } from './hold-music/node.mjs';
 import { validateConfigsFile, planConfigs } from './configs/node.mjs';
 
 // Exit codes (documented in README.md, "Manage configs as code").

@@ -180,6 +180,7 @@ function checkPackage(template, out, cargoToml) {
   mkdirSync(out, { recursive: true });
   await assembleModule(template, out, '', 'daily_dialin');
   await assembleModule(template, out, 'core/', 'daily_dialin_core');
+  await assembleModule(template, out, 'hold-music/', 'daily_dialin_hold_music');
   await assembleModule(template, out, 'webhook/', 'daily_dialin_webhook');
   await assembleModule(template, out, 'configs/', 'daily_dialin_configs');
   const errorsJs = read(template, 'errors.js');

@@ -68,15 +68,15 @@ macro_rules! no_std_core {
 no_std_core! {
     pub mod api_error;
     pub mod b64;
-    // The plan of the online hold-music check (`checkHoldMusic`), over `mp3`: the client's
-    // module only, like `mp3`.
-    #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
+    // The plan of the online hold-music check (`checkHoldMusic`), over `mp3`: the
+    // `daily-dialin/hold-music` module only (feature `music`), like `mp3`.
+    #[cfg(any(feature = "music", not(target_arch = "wasm32")))]
     pub mod hold_music;
     pub mod issue;
     pub mod model;
-    // Hold-music checks belong to the client's module (`daily-dialin`), not to `daily-dialin/core`:
-    // compiled into core, the unused module still moved it by +4 B gzip, with 20 B of budget left.
-    #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
+    // Hold-music checks belong to their own module (`daily-dialin/hold-music`), not to
+    // `daily-dialin/core`: compiled into core, the unused module still moved it by +4 B gzip.
+    #[cfg(any(feature = "music", not(target_arch = "wasm32")))]
     pub mod mp3;
     pub mod phone;
     // Configs as code (plan of a desired-state file): the `daily-dialin/configs` module (feature

@@ -14,9 +14,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
-use super::client::{fetch_of, get, js_message, number_option, pick, signal_of};
 use super::deadline::Deadline;
 use super::errors::make_error;
+use super::fetching::{fetch_of, get, js_message, number_option, pick, signal_of};
 use super::issues::{issues_to_js, validation_error};
 use super::js;
 use super::options;
@@ -28,6 +28,13 @@ use crate::validate::code;
 
 #[wasm_bindgen(typescript_custom_section)]
 const MUSIC_TYPES: &'static str = r#"
+/** The part of an `AbortSignal` the check uses (DOM and Node signals fit). */
+export interface AbortSignalLike {
+    readonly aborted: boolean;
+    addEventListener(type: "abort", listener: () => void): void;
+    removeEventListener(type: "abort", listener: () => void): void;
+}
+
 /** Options of `checkHoldMusic`. */
 export interface CheckHoldMusicOptions {
     /** A fetch to use instead of the global one; it gets `redirect: "manual"` (or `"follow"` in browsers after an opaque redirect), maybe a `Range` header, in pages `credentials: "omit"`, and must resolve to a `Response`. */

@@ -15,11 +15,13 @@ export const BIN = join(ROOT, 'node_modules', '.bin');
 export const EXPORT_KEYS = [
   '.',
   './core',
+  './hold-music',
   './webhook',
   './configs',
   './errors',
   './daily_dialin_bg.wasm',
   './core/daily_dialin_core_bg.wasm',
+  './hold-music/daily_dialin_hold_music_bg.wasm',
   './webhook/daily_dialin_webhook_bg.wasm',
   './configs/daily_dialin_configs_bg.wasm',
   './configs.schema.json',

@@ -1,5 +1,5 @@
 // Parity of the installed packages' TypeScript declarations with their npm READMEs: every name a
-// user can import from an entry (`daily-dialin`, `daily-dialin/core`, `daily-dialin/webhook`,
+// user can import from an entry (`daily-dialin`, `daily-dialin/core`, `daily-dialin/hold-music`, `daily-dialin/webhook`,
 // `daily-dialin/errors`, `daily-dialin-emulator`), every option of `new DailyDialinClient(...)`
 // and every field of each error class must be mentioned in the README's code (a `code span` or a
 // fenced block), so that what an editor completes is what the docs describe.
@@ -27,7 +27,7 @@ import ts from 'typescript';
 import { ROOT, CONSUMER, dd, installedDir } from './installed.mjs';
 import { pathToFileURL } from 'node:url';
 
-const ENTRIES = ['daily-dialin', 'daily-dialin/core', 'daily-dialin/webhook', 'daily-dialin/configs', 'daily-dialin/errors', 'daily-dialin-emulator'];
+const ENTRIES = ['daily-dialin', 'daily-dialin/core', 'daily-dialin/hold-music', 'daily-dialin/webhook', 'daily-dialin/configs', 'daily-dialin/errors', 'daily-dialin-emulator'];
 
 /** How a consumer project may resolve an entry: file name of the importer, compiler options. */
 const RESOLUTIONS = [
