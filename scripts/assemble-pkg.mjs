@@ -85,8 +85,12 @@ function declarationsWithoutInit(dts, what) {
   return dts.slice(0, at + 1);
 }
 
-/** Writes one module of daily-dialin (`sub`: '' for the package root, 'core/', 'webhook/'). */
-async function assembleModule(template, out, sub, base) {
+/**
+ * Writes one module of daily-dialin (`sub`: '' for the package root, 'core/', 'webhook/'). `own`:
+ * a JS file of the template that the module's entries export beside the glue (the root's
+ * `client.js`, DailyDialinClient), with its declarations in the same name `.d.ts`.
+ */
+async function assembleModule(template, out, sub, base, own) {
   const dir = join(out, sub);
   mkdirSync(dir, { recursive: true });
   const up = sub ? '../' : './';
@@ -102,28 +106,38 @@ async function assembleModule(template, out, sub, base) {
     if (entries) t = replaceExactly(t, "const ENTRY = 'daily-dialin';", `const ENTRY = '${entry}';`, entries, what(f));
     return t;
   };
-  const put = (f, text) => writeFileSync(join(dir, f), text);
 
+  const put = (f, text) => writeFileSync(join(dir, f), text);
   const glueJs = join(bindgen, base, `${base}.js`);
   put('glue.js', shipped(read(glueJs)));
   const glueDts = noDispose(read(bindgen, base, `${base}.d.ts`));
   copyFileSync(join(bindgen, base, wasm), join(dir, wasm));
   // Every entry's declarations: the glue's, without its init functions and their types (InitOutput
   // lists the raw wasm exports), then the entry's own. The glue's .d.ts itself is not shipped.
-  const decls = declarationsWithoutInit(glueDts, what('glue.d.ts'));
+  let decls = declarationsWithoutInit(glueDts, what('glue.d.ts'));
 
   // What every entry exports from the glue: not its init functions (each entry has its own) and
   // not the internal `__` exports (`__registerErrorClasses`, which the entries call themselves,
   // and `__memoryBytes`, the leak tests' probe, which they read from glue.js directly).
   const names = (await exportsOf(glueJs)).filter((n) => n !== 'default' && n !== 'initSync' && !n.startsWith('__'));
-  const reexport = `export { ${names.join(', ')} } from './glue.js';`;
+  const ownNames = own ? await exportsOf(join(template, own)) : [];
+  let reexport = `export { ${names.join(', ')} } from './glue.js';`;
+  if (own) {
+    put(own, shipped(read(template, own)));
+    reexport += `\nexport { ${ownNames.join(', ')} } from './${own}';`;
+    // The declarations without their header comment (it is about this build).
+    decls += '\n' + read(template, own.replace(/\.js$/, '.d.ts')).replace(/^(\/\/[^\n]*\n)+\n?/, '');
+  }
 
-  // Browser / bundler entry: every glue export, bound by init() (see the template's header).
+  // Browser / bundler entry: every glue export (and the own file's), bound by init() (see the
+  // template's header).
   const bindings = [
-    `export let ${names.map((n) => `${n} = notReady`).join(', ')};`,
+    ...(own ? [`import * as own from './${own}';`] : []),
+    `export let ${[...names, ...ownNames].map((n) => `${n} = notReady`).join(', ')};`,
     '',
     'function bind() {',
     `  ({ ${names.join(', ')} } = glue);`,
+    ...(own ? [`  ({ ${ownNames.join(', ')} } = own);`] : []),
     '}',
   ].join('\n');
   let web = adapt(read(template, 'web.js'), 'web.js', { errors: 2, wasmNames: 2, entries: 1 });
@@ -178,7 +192,7 @@ function checkPackage(template, out, cargoToml) {
   const template = join(ROOT, 'pkg-template');
   const out = join(ROOT, 'pkg');
   mkdirSync(out, { recursive: true });
-  await assembleModule(template, out, '', 'daily_dialin');
+  await assembleModule(template, out, '', 'daily_dialin', 'client.js');
   await assembleModule(template, out, 'core/', 'daily_dialin_core');
   await assembleModule(template, out, 'hold-music/', 'daily_dialin_hold_music');
   await assembleModule(template, out, 'webhook/', 'daily_dialin_webhook');

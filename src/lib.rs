@@ -68,6 +68,9 @@ macro_rules! no_std_core {
 no_std_core! {
     pub mod api_error;
     pub mod b64;
+    // DailyDialinClient's decisions (errors, paging), over `retry`: the main module (`client`).
+    #[cfg(any(feature = "client", feature = "music", not(target_arch = "wasm32")))]
+    pub mod client;
     // The plan of the online hold-music check (`checkHoldMusic`), over `mp3`: the
     // `daily-dialin/hold-music` module only (feature `music`), like `mp3`.
     #[cfg(any(feature = "music", not(target_arch = "wasm32")))]
@@ -85,6 +88,9 @@ no_std_core! {
     pub mod plan;
     pub mod redact;
     pub mod request;
+    // The retry policy: the client's decisions (no_std in the main module), and the std modules'.
+    #[cfg(any(feature = "client", feature = "std", not(target_arch = "wasm32")))]
+    pub mod retry;
     pub mod text;
     pub mod ts;
     pub mod urls;
@@ -92,8 +98,6 @@ no_std_core! {
 }
 
 // Modules that need std: never in `daily-dialin/core`.
-#[cfg(any(feature = "std", not(target_arch = "wasm32")))]
-pub mod retry;
 #[cfg(any(feature = "std", not(target_arch = "wasm32")))]
 pub mod webhook;
 

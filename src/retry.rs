@@ -108,7 +108,8 @@ pub fn backoff_ms(n: u32, jitter: f64) -> u64 {
     } else {
         1.0
     };
-    (d / 2.0 + j * d / 2.0).round() as u64
+    // Rounded to the nearest millisecond (the value is positive; `f64::round` needs std).
+    (d / 2.0 + j * d / 2.0 + 0.5) as u64
 }
 
 /// `Retry-After` as milliseconds from `now_ms` (Unix ms): delta seconds or an IMF-fixdate.
@@ -124,7 +125,9 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
 
 /// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into Unix milliseconds.
 fn parse_http_date(s: &str) -> Option<i64> {
-    let rest = s.split_once(", ")?.1;
+    // A char pattern, not `", "`: a string pattern brings core's substring searcher and its
+    // panic formatting (char Debug, Unicode printable tables) into the no_std main module.
+    let rest = s.split_once(',')?.1.strip_prefix(' ')?;
     let mut it = rest.split(' ');
     let day: i64 = it.next()?.parse().ok()?;
     let month = match it.next()? {

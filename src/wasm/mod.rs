@@ -27,14 +27,17 @@ no_std_core! {
     mod js;
     pub mod options;
     pub mod random;
+    #[cfg(any(feature = "client", feature = "music"))]
+    mod reading;
 }
 
-#[cfg(feature = "client")]
-pub mod client;
-#[cfg(any(feature = "client", feature = "music"))]
+no_std_core! {
+    // DailyDialinClient's decisions: with `core`, the main module (no_std).
+    #[cfg(feature = "client")]
+    pub mod client;
+}
+#[cfg(feature = "music")]
 mod deadline;
-#[cfg(any(feature = "client", feature = "music"))]
-mod fetching;
 // `checkHoldMusic` (docs/daily-api.md#rule-hold-music-online): the `daily-dialin/hold-music` module.
 #[cfg(feature = "music")]
 pub mod music;

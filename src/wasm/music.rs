@@ -16,10 +16,10 @@ use web_sys::AbortSignal;
 
 use super::deadline::Deadline;
 use super::errors::make_error;
-use super::fetching::{fetch_of, get, js_message, number_option, pick, signal_of};
 use super::issues::{issues_to_js, validation_error};
 use super::js;
 use super::options;
+use super::reading::{fetch_of, get, number_option, pick, signal_of, thrown};
 use crate::hold_music::{self, Check, Facts, Head, Next, Options, Outcome, Request, PATH};
 use crate::issue::Issue;
 use crate::mp3::Limits;
@@ -115,7 +115,7 @@ pub fn check_hold_music(
         }
     };
     let signal = match signal_of(&opts) {
-        Ok(s) => s,
+        Ok(s) => s.map(JsCast::unchecked_into::<AbortSignal>),
         Err(e) => return Promise::reject(&e),
     };
     if !issues.is_empty() {
@@ -505,4 +505,10 @@ fn outcome_to_js(o: &Outcome) -> JsValue {
             o.facts.as_deref().map_or(JsValue::NULL, facts_to_js),
         ),
     ])
+}
+
+/// The message of something `fetch` or a body stream threw (`crate::client::thrown_message`).
+fn js_message(e: &JsValue) -> String {
+    let (message, code) = thrown(e);
+    crate::client::thrown_message(message.as_deref(), code.as_deref())
 }

@@ -149,6 +149,7 @@ test('the tarball holds the entries of each module (root, core/, hold-music/, we
     ['glue.js', 'node.cjs', 'node.d.cts', 'node.d.mts', 'node.mjs', 'web.d.ts', 'web.js', 'workerd.js', wasm].map((f) => sub + f);
   assert.deepEqual(files, [
     ...entries('', 'daily_dialin_bg.wasm'),
+    'client.js',
     ...entries('core/', 'daily_dialin_core_bg.wasm'),
     ...entries('hold-music/', 'daily_dialin_hold_music_bg.wasm'),
     ...entries('webhook/', 'daily_dialin_webhook_bg.wasm'),

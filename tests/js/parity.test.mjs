@@ -190,13 +190,15 @@ test('every field an error class copies at run time (errors.js: Class.fields) is
   assert.deepEqual(undeclared, []);
 });
 
-test("every kind the client gives a DailyApiError (src/api_error.rs, src/wasm/client.rs) is in DailyApiErrorKind", () => {
+test("every kind the client gives a DailyApiError (src/api_error.rs, src/client.rs) is in DailyApiErrorKind", () => {
   const apiError = repoFile('src', 'api_error.rs').split('#[cfg(test)]')[0];
-  const client = repoFile('src', 'wasm', 'client.rs').split('#[cfg(test)]')[0];
+  const client = repoFile('src', 'client.rs').split('#[cfg(test)]')[0];
   const kinds = new Set([
     ...[...apiError.matchAll(/\(t::\w+, \d+, "([a-z_]+)"\)/g)].map((m) => m[1]),
     ...[...apiError.matchAll(/=> "([a-z_]+)",/g)].map((m) => m[1]),
     ...[...client.matchAll(/\("kind", "([a-z_]+)"/g)].map((m) => m[1]),
+    // The kinds src/client.rs names by constant (`UNEXPECTED`).
+    ...[...client.matchAll(/pub const \w+: &str = "([a-z_]+)";/g)].map((m) => m[1]),
   ]);
   assert.ok(kinds.has('not_found') && kinds.has('unknown') && kinds.has('unexpected_response'), [...kinds].join());
   assert.deepEqual([...kinds].filter((k) => !declared.kinds.includes(k)), []);

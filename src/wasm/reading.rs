@@ -1,15 +1,20 @@
-//! What the fetch adapters (`checkHoldMusic`, `DailyDialinClient`) share: safe reads of option
-//! bags, and the `fetch`, `signal` and number options.
+//! What the fetch adapters (`DailyDialinClient`'s decisions, `checkHoldMusic`) share: safe reads
+//! of option bags and of thrown errors, and the `fetch`, `signal` and number options. no_std: the
+//! main module (`client`) compiles it.
 
-use js_sys::{Function, Reflect};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::text::cat;
+
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::AbortSignal;
 
 use super::errors::make_error;
 use crate::issue::Issue;
 use crate::validate::code;
 
+/// `obj[key]`; `undefined` when `obj` is not an object or the getter throws.
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() || obj.is_function() {
         // `js::get`, not js-sys's `Reflect::get`: a throwing getter then costs no table slot.
@@ -19,6 +24,13 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
     }
 }
 
+/// `obj[key]` when it is a string.
+pub fn text(obj: &JsValue, key: &str) -> Option<String> {
+    get(obj, key).as_string()
+}
+
+/// An optional whole-number option in `min..=max` (both whole, `min >= 0`); anything else is an
+/// `out_of_range` issue at the option's name.
 pub fn number_option(
     opts: &JsValue,
     key: &str,
@@ -31,14 +43,19 @@ pub fn number_option(
         return None;
     }
     match v.as_f64() {
-        Some(n) if n.is_finite() && n.fract() == 0.0 && (min..=max).contains(&n) => Some(n),
+        // In range, so finite and not negative: whole when it survives the trip through u64.
+        Some(n) if (min..=max).contains(&n) && (n as u64) as f64 == n => Some(n),
         _ => {
             issues.push(Issue::error(
                 key,
                 code::OUT_OF_RANGE,
-                format!(
-                    "the option {key} must be a whole number from {} to {}",
-                    min as u64, max as u64
+                cat!(
+                    "the option ",
+                    key,
+                    " must be a whole number from ",
+                    min as u64,
+                    " to ",
+                    max as u64
                 ),
             ));
             None
@@ -53,14 +70,14 @@ pub fn pick(opts: &JsValue, keys: &[&str]) -> JsValue {
     if !opts.is_object() {
         return opts.clone();
     }
-    let out = js_sys::Object::new();
+    let out = js_sys::Object::new().into();
     for key in keys {
         let v = get(opts, key);
         if !v.is_undefined() {
-            let _ = Reflect::set(&out, &JsValue::from_str(key), &v);
+            let _ = super::js::set(&out, &JsValue::from_str(key), &v);
         }
     }
-    out.into()
+    out
 }
 
 /// The `fetch` option (of the client and of `checkHoldMusic`): absent, or a function.
@@ -80,9 +97,9 @@ pub fn fetch_of(opts: &JsValue) -> Result<Option<Function>, Issue> {
 
 /// The `signal` option: an `AbortSignal`, or any object with its shape (`AbortSignalLike`: an
 /// `aborted` flag and `addEventListener` / `removeEventListener`), as a polyfill or another realm's
-/// signal is. The client only observes it (each attempt has its own `AbortController`); web-sys
-/// calls its methods by name, so an object of that shape works through the `AbortSignal` binding.
-pub fn signal_of(opts: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
+/// signal is. It is only observed: each attempt has its own `AbortController`. `Err` is the
+/// `ValidationError` to throw.
+pub fn signal_of(opts: &JsValue) -> Result<Option<JsValue>, JsValue> {
     let s = get(opts, "signal");
     if s.is_undefined() || s.is_null() {
         return Ok(None);
@@ -97,15 +114,10 @@ pub fn signal_of(opts: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
             &[],
         ));
     }
-    Ok(Some(s.unchecked_into()))
+    Ok(Some(s))
 }
 
-pub fn js_message(e: &JsValue) -> String {
-    let msg = get(e, "message")
-        .as_string()
-        .unwrap_or_else(|| "fetch failed".into());
-    match get(&get(e, "cause"), "code").as_string() {
-        Some(code) => format!("{msg} ({code})"),
-        None => msg,
-    }
+/// The message and Node's `cause.code` of something thrown.
+pub fn thrown(e: &JsValue) -> (Option<String>, Option<String>) {
+    (text(e, "message"), text(&get(e, "cause"), "code"))
 }
