@@ -13,20 +13,16 @@
 // private field: no property, JSON.stringify or util.inspect shows it).
 import { __ClientCore as Core } from './glue.js';
 
-/** How an attempt failed, for the module to judge (src/wasm/client.rs reads these fields). */
+// How an attempt failed, for the module to judge (src/wasm/client.rs reads these fields).
 class Failed {
   constructor(kind, error, response, text, retryAfter) {
-    this.kind = kind;
-    this.error = error;
-    this.response = response;
-    this.text = text;
-    this.retryAfter = retryAfter;
+    Object.assign(this, { kind, error, response, text, retryAfter });
   }
 }
 const TIMED_OUT = new Failed('timeout');
 const ABORTED = new Failed('aborted');
 
-/** Sends `req` once and reads the whole answer: the parsed JSON of a 2xx, or a Failed. Never rejects. */
+// Sends `req` once and reads the whole answer: the parsed JSON of a 2xx, or a Failed. Never rejects.
 async function exchange(fetch, req, signal) {
   let pending;
   try {
@@ -64,30 +60,26 @@ async function exchange(fetch, req, signal) {
   return new Failed('status', undefined, response, text, retryAfter);
 }
 
-/** Waits `ms`; false when `signal` aborts first. */
+// Waits `ms`; false when `signal` aborts first.
 function sleep(ms, signal) {
-  if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const onAbort = () => {
+    if (signal?.aborted) return resolve(false);
+    const done = (slept) => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
+      resolve(slept);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(done, ms, true);
     signal?.addEventListener('abort', onAbort);
   });
 }
 
-/** Notes the type of each config in an answer (one config or a page), for update's checks. */
+// Notes the type of each config in an answer (one config or a page), for update's checks.
 function remember(types, value) {
-  const note = (c) => {
-    if (c !== null && typeof c === 'object' && typeof c.id === 'string' && typeof c.type === 'string') types.set(c.id, c.type);
-  };
-  note(value);
-  if (value !== null && typeof value === 'object' && Array.isArray(value.data)) value.data.forEach(note);
+  for (const c of Array.isArray(value?.data) ? [value, ...value.data] : [value]) {
+    if (typeof c?.id === 'string' && typeof c.type === 'string') types.set(c.id, c.type);
+  }
 }
 
 /**
@@ -98,60 +90,61 @@ export class DailyDialinClient {
   #core;
   #fetch;
   #timeoutMs;
-  /** Types of the configs this client has seen (id -> type), so updates can check applicability. */
+  // Types of the configs this client has seen (id -> type), so updates can check applicability.
   #types = new Map();
 
   constructor(opts) {
     this.#core = new Core(opts);
-    [this.#fetch, this.#timeoutMs] = this.#core.settings();
+    [this.#fetch, this.#timeoutMs] = this.#core.request('settings');
   }
 
-  /** Creates a config (`POST /domain-dialin-config`), exactly once (see the README). */
+  // Creates a config (`POST /domain-dialin-config`), exactly once (see the README).
   async create(body, opts) {
     return this.#send(this.#core.request('create', body, opts));
   }
 
-  /** Updates a config (`PUT /domain-dialin-config/:id`) with a partial body. */
+  // Updates a config (`PUT /domain-dialin-config/:id`) with a partial body.
   async update(id, patch, opts) {
     return this.#send(this.#core.request('update', id, patch, opts, this.#types.get(id)));
   }
 
-  /** Reads one config (`GET /domain-dialin-config/:id`). */
+  // Reads one config (`GET /domain-dialin-config/:id`).
   async get(id, opts) {
     return this.#send(this.#core.request('get', id, opts));
   }
 
-  /** Deletes a config (`DELETE /domain-dialin-config/:id`). */
+  // Deletes a config (`DELETE /domain-dialin-config/:id`).
   async delete(id, opts) {
     return this.#send(this.#core.request('delete', id, opts));
   }
 
-  /** Lists one page (`GET /domain-dialin-config?...`). */
+  // Lists one page (`GET /domain-dialin-config?...`).
   async list(query, opts) {
     return this.#send(this.#core.request('list', query, opts));
   }
 
-  /** Every config matching `query`, newest first, fetching pages as the iteration goes. */
+  // Every config matching `query`, newest first, fetching pages as the iteration goes.
   listAll(query, opts) {
-    return this.#pages(this.#core.pager(query, opts));
+    return this.#pages(query, opts, this.#core.request('pages', query, opts));
   }
 
-  /** Releases the options kept in WebAssembly memory now (the garbage collector does it otherwise). */
+  // Releases the options kept in WebAssembly memory now (the garbage collector does it otherwise).
   free() {
     this.#core.free();
   }
 
-  async *#pages(pager) {
-    try {
-      for (let req = pager.request(); req !== undefined; req = pager.request()) {
-        yield* pager.page(await this.#send(req));
-      }
-    } finally {
-      pager.free();
+  // listAll's pages: the state is the cursors seen so far; the module judges each page.
+  async *#pages(query, opts, req) {
+    const seen = [];
+    while (req !== undefined) {
+      const [configs, cursor, next] = this.#core.request('page', query, opts, await this.#send(req), seen);
+      if (cursor !== undefined) seen.push(cursor);
+      req = next;
+      yield* configs;
     }
   }
 
-  /** One attempt under its deadline: the timeout, or the caller's abort, whichever comes first. */
+  // One attempt under its deadline: the timeout, or the caller's abort, whichever comes first.
   #attempt(req, signal) {
     if (signal?.aborted) return Promise.resolve(ABORTED);
     const ctl = new AbortController();
@@ -170,7 +163,7 @@ export class DailyDialinClient {
     });
   }
 
-  /** Sends `req` until it succeeds or the module says to stop. */
+  // Sends `req` until it succeeds or the module says to stop.
   async #send(req) {
     const signal = req.signal;
     for (let retries = 0, ambiguous = false; ; ) {

@@ -242,7 +242,7 @@ impl Context<'_> {
 /// own words included: with a very short key they could spell it.
 pub fn error(ctx: &Context, fail: &Fail, maybe_applied: Option<bool>) -> ErrorReport {
     let path = ctx.scrub(url_path(ctx.url));
-    let what = cat!(ctx.method, " ", path);
+    let what = cat!(ctx.method, " ", &path);
     let text = |s: &str| Field::Text(s.to_string());
     let mut fields = vec![("method", text(ctx.method)), ("path", text(&path))];
     if *fail != Fail::NotJson {
@@ -376,14 +376,28 @@ impl Pager {
         }
     }
 
+    /// Continues a listing whose pages so far ended at the cursors `seen` (in order): the next page
+    /// starts after the last of them.
+    pub fn resume(&mut self, seen: Vec<String>) {
+        if let (Some(c), Value::Object(q)) = (seen.last(), &mut self.query) {
+            q.insert("starting_after".into(), c.clone().into());
+        }
+        self.seen = seen;
+    }
+
     /// The query of the next page, or `None` when the listing is complete.
     pub fn next_query(&self) -> Option<&Value> {
         (!self.done).then_some(&self.query)
     }
 
     /// Takes in a page: `items` is the length of its `data` array (`None`: it has none) and
-    /// `last_id` the id of its last config. The error is a `DailyApiError`'s.
-    pub fn page(&mut self, items: Option<u32>, last_id: Option<&str>) -> Result<(), ErrorReport> {
+    /// `last_id` the id of its last config. Returns the page's cursor (its last id), to pass to
+    /// [`Pager::resume`] with the others; the error is a `DailyApiError`'s.
+    pub fn page(
+        &mut self,
+        items: Option<u32>,
+        last_id: Option<&str>,
+    ) -> Result<Option<String>, ErrorReport> {
         let unexpected = |message: String| ErrorReport {
             class: "DailyApiError",
             message,
@@ -406,7 +420,7 @@ impl Pager {
             }
         }
         self.done = items == 0 || last_id.is_none();
-        Ok(())
+        Ok(last_id.map(str::to_string))
     }
 }
 
@@ -596,15 +610,23 @@ mod tests {
         assert!(Pager::start(json!({"limit": 0}), &opts).is_err());
         let mut p = Pager::start(json!({"limit": 2}), &opts).unwrap();
         assert_eq!(p.next_query(), Some(&json!({"limit": 2})));
-        p.page(Some(2), Some("b")).unwrap();
+        assert_eq!(p.page(Some(2), Some("b")).unwrap().as_deref(), Some("b"));
         assert_eq!(
             p.next_query(),
             Some(&json!({"limit": 2, "starting_after": "b"}))
         );
         let err = p.page(Some(2), Some("b")).unwrap_err();
         assert!(err.message.contains("cursor did not advance"), "{}", err.message);
+        // The same listing, resumed from its cursors (the JS keeps them between pages).
+        let mut r = Pager::start(json!({"limit": 2}), &opts).unwrap();
+        r.resume(vec!["a".into(), "b".into()]);
+        assert_eq!(
+            r.next_query(),
+            Some(&json!({"limit": 2, "starting_after": "b"}))
+        );
+        assert!(r.page(Some(2), Some("a")).is_err());
         let mut q = Pager::start(Value::Null, &opts).unwrap();
-        q.page(Some(0), None).unwrap();
+        assert_eq!(q.page(Some(0), None).unwrap(), None);
         assert_eq!(q.next_query(), None);
         assert!(Pager::start(Value::Null, &opts).unwrap().page(None, None).is_err());
     }

@@ -4,7 +4,7 @@
 //! - `create`, `update`, `get`, `delete`, `list`: the request to send, or a `ValidationError`;
 //! - `failed`: what follows a failed attempt (wait and retry, look an ambiguous create up, succeed
 //!   as a reconciled delete, or the error to throw); `afterLookup`: the same after that lookup;
-//! - `pager`: `listAll`'s paging.
+//! - `page`: `listAll`'s paging.
 //!
 //! Per attempt the JS crosses into wasm once to build the request and, only after a failure, once
 //! to decide; a success costs no crossing after `fetch`. The API key stays in wasm memory
@@ -271,26 +271,27 @@ impl ClientCore {
         })
     }
 
-    /// The `fetch` option (or `undefined`: the global `fetch`, looked up at each attempt) and the
-    /// per-attempt timeout, as `[fetch, timeoutMs]`.
-    pub fn settings(&self) -> js_sys::Array {
-        let fetch = self.fetch.clone().map_or(JsValue::UNDEFINED, Into::into);
-        js_sys::Array::of2(&fetch, &(self.timeout_ms as f64).into())
-    }
-
-    /// The request of one call (`op`: `create`, `update`, `get`, `delete` or `list`; `a`, `b`,
-    /// `c` the call's arguments, `known` the type the client saw for an update's id), with the
-    /// call's signal; throws a `ValidationError`. One export for all five: each export costs the
-    /// module its own glue.
+    /// The request of one call (`op`: `create`, `update`, `get`, `delete`, `list`, or `pages` for
+    /// `listAll`'s first page; `a`, `b`, `c` the call's arguments, `known` the type the client saw
+    /// for an update's id), with the call's signal; throws a `ValidationError`. And `page`, the
+    /// next step of `listAll` ([`ClientCore::page`]: `a` query, `b` options, `c` the page, `known`
+    /// the cursors seen), and `settings` (`[fetch, timeoutMs]`). One export for them all: each export costs the module its own glue.
     pub fn request(
         &self,
         op: &str,
         a: JsValue,
         b: JsValue,
         c: JsValue,
-        known: Option<String>,
+        known: JsValue,
     ) -> Result<JsValue, JsValue> {
         match op {
+            "page" => self.page(&a, &b, &c, &known),
+            // The `fetch` option (or `undefined`: the global `fetch`, looked up at each attempt)
+            // and the per-attempt timeout, as `[fetch, timeoutMs]`.
+            "settings" => {
+                let fetch = self.fetch.clone().map_or(JsValue::UNDEFINED, Into::into);
+                Ok(js_sys::Array::of2(&fetch, &(self.timeout_ms as f64).into()).into())
+            }
             "create" => {
                 let signal = signal_of(&b)?;
                 let read = to_json(&a, "");
@@ -305,12 +306,19 @@ impl ClientCore {
                 let id = id_of(&a, "update")?;
                 let dialin_type = typed
                     .dialin_type
-                    .or_else(|| known.as_deref().and_then(DialinType::parse));
+                    .or_else(|| known.as_string().as_deref().and_then(DialinType::parse));
                 let built = request::build_update(&id, &read.value, dialin_type, &self.opts);
                 finish("update", read.issues, built, signal)
             }
             "get" => self.by_id(&a, &b, "get", request::build_get),
             "delete" => self.by_id(&a, &b, "delete", request::build_delete),
+            // listAll's first page.
+            "pages" => {
+                let signal = signal_of(&b)?;
+                let pager = self.pager(&a)?;
+                let query = pager.next_query().unwrap_or(&Value::Null);
+                finish("list query", Vec::new(), request::build_list(query, &self.opts), signal)
+            }
             _ => {
                 let signal = signal_of(&b)?;
                 let read = to_json(&a, "");
@@ -417,56 +425,24 @@ impl ClientCore {
 
 }
 
-#[wasm_bindgen(js_class = __ClientCore)]
 impl ClientCore {
-    /// `listAll`'s paging over `query`; throws a `ValidationError` when the query (or the call's
-    /// options) is refused.
-    pub fn pager(&self, query: JsValue, opts: JsValue) -> Result<ClientPager, JsValue> {
-        let signal = signal_of(&opts)?;
-        let read = to_json(&query, "");
-        let mut issues = read.issues;
-        match Pager::start(read.value, &self.opts) {
-            Ok(pager) if issues.is_empty() => Ok(ClientPager {
-                pager,
-                opts: self.opts.clone(),
-                signal,
-            }),
-            Ok(_) => Err(validation_error("list query", &issues)),
-            Err(core) => {
-                issues.extend(core);
-                Err(validation_error("list query", &issues))
-            }
-        }
-    }
-}
-
-/// One `listAll` iteration's paging state.
-#[wasm_bindgen(js_name = __ClientPager, skip_typescript)]
-pub struct ClientPager {
-    pager: Pager,
-    opts: RequestOptions,
-    signal: Option<JsValue>,
-}
-
-#[wasm_bindgen(js_class = __ClientPager)]
-impl ClientPager {
-    /// The request of the next page (with the call's signal), or `undefined` at the end.
-    pub fn request(&self) -> Result<JsValue, JsValue> {
-        let Some(query) = self.pager.next_query() else {
-            return Ok(JsValue::UNDEFINED);
-        };
-        finish(
-            "list query",
-            Vec::new(),
-            request::build_list(query, &self.opts),
-            self.signal.clone(),
-        )
-    }
-
-    /// Takes in a page and returns its configs; throws a `DailyApiError` when it has no `data`
-    /// array or repeats a cursor.
-    pub fn page(&mut self, page: JsValue) -> Result<js_sys::Array, JsValue> {
-        let data = get(&page, "data");
+    /// `listAll`'s next step (docs/daily-api.md#sending): after `page` (the answer to the request
+    /// for the page after the cursors `seen`), `[configs, cursor, request]`: the page's configs,
+    /// its cursor (to add to `seen`) and the request of the next page (`undefined` at the end).
+    /// Throws a `DailyApiError` when the page has no `data` array or repeats a cursor. The
+    /// listing's state is `seen`, kept by the JS: no object of this module to free.
+    fn page(
+        &self,
+        query: &JsValue,
+        opts: &JsValue,
+        page: &JsValue,
+        seen: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let signal = signal_of(opts)?;
+        let mut pager = self.pager(query)?;
+        let seen: js_sys::Array = seen.clone().unchecked_into();
+        pager.resume(seen.iter().filter_map(|c| c.as_string()).collect());
+        let data = get(page, "data");
         let data = match js::is_array(&data) {
             Ok(true) => Some(data.unchecked_into::<js_sys::Array>()),
             _ => None,
@@ -475,12 +451,34 @@ impl ClientPager {
             .as_ref()
             .and_then(|d| d.length().checked_sub(1).map(|i| d.get(i)))
             .and_then(|c| text(&c, "id"));
-        match self
-            .pager
+        let cursor = pager
             .page(data.as_ref().map(js_sys::Array::length), last_id.as_deref())
-        {
-            Ok(()) => Ok(data.unwrap_or_default()),
-            Err(report) => Err(to_error(&report)),
+            .map_err(|report| to_error(&report))?;
+        let next = match pager.next_query() {
+            Some(q) => finish("list query", Vec::new(), request::build_list(q, &self.opts), signal)?,
+            None => JsValue::UNDEFINED,
+        };
+        Ok(js_sys::Array::of3(
+            &data.map_or(JsValue::UNDEFINED, Into::into),
+            &cursor.map_or(JsValue::UNDEFINED, |c| JsValue::from_str(&c)),
+            &next,
+        )
+        .into())
+    }
+}
+
+impl ClientCore {
+    /// `listAll`'s paging over `query`, checked: a `ValidationError` when it is refused.
+    fn pager(&self, query: &JsValue) -> Result<Pager, JsValue> {
+        let read = to_json(query, "");
+        let mut issues = read.issues;
+        match Pager::start(read.value, &self.opts) {
+            Ok(pager) if issues.is_empty() => Ok(pager),
+            Ok(_) => Err(validation_error("list query", &issues)),
+            Err(core) => {
+                issues.extend(core);
+                Err(validation_error("list query", &issues))
+            }
         }
     }
 }
