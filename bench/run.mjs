@@ -59,7 +59,7 @@ async function sizeSection() {
   };
   const dir = installedDir();
   const file = (...names) => sumSizes(names.map((n) => sizes(readFileSync(join(dir, n)))));
-  const browserFiles = ['web.js', 'glue.js', 'errors.js', 'daily_dialin_bg.wasm'];
+  const browserFiles = ['web.js', 'glue.js', 'client.js', 'errors.js', 'daily_dialin_bg.wasm'];
   const perFile = Object.fromEntries(browserFiles.map((f) => [f, file(f)]));
   const shipped = sumSizes(Object.values(perFile));
   const tarball = readdirSync(CONSUMER).find((f) => /^daily-dialin-\d.*\.tgz$/.test(f));

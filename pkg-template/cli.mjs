@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { DailyDialinClient, ValidationError, DailyApiError, checkHoldMusic } from './node.mjs';
+import { DailyDialinClient, ValidationError, DailyApiError } from './node.mjs';
+import { checkHoldMusic } from './hold-music/node.mjs';
 import { validateConfigsFile, planConfigs, planLegacyMigration, planLegacyClearing } from './configs/node.mjs';
 import { applyPlan, samePlan } from './apply.js';
 

@@ -86,13 +86,15 @@ function declarationsWithoutInit(dts, what) {
 }
 
 /**
- * Writes one module of daily-dialin (`sub`: '' for the package root, 'core/', 'webhook/').
+ * Writes one module of daily-dialin (`sub`: '' for the package root, 'core/', 'webhook/'). `own`:
+ * a JS file of the template that the module's entries export beside the glue (the root's
+ * `client.js`, DailyDialinClient), with its declarations in the same name `.d.ts`.
  * `nodeBase`: the module's build for speed (scripts/build-pkg), which the Node entries load
- * instead of `base` (as node/glue.js + node/`${nodeBase}_bg.wasm`), with fast.js's validators.
- * In a folder of its own: bundlers such as Vite copy every file beside web.js (its
- * `new URL(`./${WASM}`, import.meta.url)` reads as a glob), and browsers never need these.
+ * instead of `base` (as node/glue.js + node/`${nodeBase}_bg.wasm`, and node/`own` over that glue),
+ * with fast.js's validators. In a folder of its own: bundlers such as Vite copy every file beside
+ * web.js (its `new URL(`./${WASM}`, import.meta.url)` reads as a glob), and browsers never need these.
  */
-async function assembleModule(template, out, sub, base, nodeBase) {
+async function assembleModule(template, out, sub, base, { own, nodeBase } = {}) {
   const dir = join(out, sub);
   mkdirSync(dir, { recursive: true });
   const up = sub ? '../' : './';
@@ -108,28 +110,38 @@ async function assembleModule(template, out, sub, base, nodeBase) {
     if (entries) t = replaceExactly(t, "const ENTRY = 'daily-dialin';", `const ENTRY = '${entry}';`, entries, what(f));
     return t;
   };
-  const put = (f, text) => writeFileSync(join(dir, f), text);
 
+  const put = (f, text) => writeFileSync(join(dir, f), text);
   const glueJs = join(bindgen, base, `${base}.js`);
   put('glue.js', shipped(read(glueJs)));
   const glueDts = noDispose(read(bindgen, base, `${base}.d.ts`));
   copyFileSync(join(bindgen, base, wasm), join(dir, wasm));
   // Every entry's declarations: the glue's, without its init functions and their types (InitOutput
   // lists the raw wasm exports), then the entry's own. The glue's .d.ts itself is not shipped.
-  const decls = declarationsWithoutInit(glueDts, what('glue.d.ts'));
+  let decls = declarationsWithoutInit(glueDts, what('glue.d.ts'));
 
   // What every entry exports from the glue: not its init functions (each entry has its own) and
   // not the internal `__` exports (`__registerErrorClasses`, which the entries call themselves,
   // and `__memoryBytes`, the leak tests' probe, which they read from glue.js directly).
   const names = (await exportsOf(glueJs)).filter((n) => n !== 'default' && n !== 'initSync' && !n.startsWith('__'));
-  const reexport = `export { ${names.join(', ')} } from './glue.js';`;
+  const ownNames = own ? await exportsOf(join(template, own)) : [];
+  let reexport = `export { ${names.join(', ')} } from './glue.js';`;
+  if (own) {
+    put(own, shipped(read(template, own)));
+    reexport += `\nexport { ${ownNames.join(', ')} } from './${own}';`;
+    // The declarations without their header comment (it is about this build).
+    decls += '\n' + read(template, own.replace(/\.js$/, '.d.ts')).replace(/^(\/\/[^\n]*\n)+\n?/, '');
+  }
 
-  // Browser / bundler entry: every glue export, bound by init() (see the template's header).
+  // Browser / bundler entry: every glue export (and the own file's), bound by init() (see the
+  // template's header).
   const bindings = [
-    `export let ${names.map((n) => `${n} = notReady`).join(', ')};`,
+    ...(own ? [`import * as own from './${own}';`] : []),
+    `export let ${[...names, ...ownNames].map((n) => `${n} = notReady`).join(', ')};`,
     '',
     'function bind() {',
     `  ({ ${names.join(', ')} } = glue);`,
+    ...(own ? [`  ({ ${ownNames.join(', ')} } = own);`] : []),
     '}',
   ].join('\n');
   let web = adapt(read(template, 'web.js'), 'web.js', { errors: 2, wasmNames: 2, entries: 1 });
@@ -150,12 +162,14 @@ async function assembleModule(template, out, sub, base, nodeBase) {
     mkdirSync(join(dir, 'node'), { recursive: true });
     put('node/glue.js', shipped(read(nodeGlueJs)));
     copyFileSync(join(bindgen, nodeBase, `${nodeBase}_bg.wasm`), join(dir, 'node', `${nodeBase}_bg.wasm`));
-    const own = ['validateCreate', 'validateUpdate'];
+    const fastNames = ['validateCreate', 'validateUpdate'];
+    if (own) put(`node/${own}`, shipped(read(template, own)));
     const fast = [
-      `export { ${names.filter((n) => !own.includes(n)).join(', ')} } from './node/glue.js';`,
+      `export { ${names.filter((n) => !fastNames.includes(n)).join(', ')} } from './node/glue.js';`,
+      ...(own ? [`export { ${ownNames.join(', ')} } from './node/${own}';`] : []),
       "import * as glue from './node/glue.js';",
       `import { fastValidators } from '${up}fast.js';`,
-      `export const { ${own.join(', ')} } = fastValidators(glue);`,
+      `export const { ${fastNames.join(', ')} } = fastValidators(glue);`,
     ].join('\n');
     let node = read(template, 'node.mjs');
     node = replaceExactly(node, "export * from './glue.js';", fast, 1, what('node.mjs'));
@@ -209,8 +223,9 @@ function checkPackage(template, out, cargoToml) {
   mkdirSync(out, { recursive: true });
   // Node only (the modules built for speed import it), so shipped with its comments.
   writeFileSync(join(out, 'fast.js'), read(template, 'fast.js'));
-  await assembleModule(template, out, '', 'daily_dialin', 'daily_dialin_node');
-  await assembleModule(template, out, 'core/', 'daily_dialin_core', 'daily_dialin_core_node');
+  await assembleModule(template, out, '', 'daily_dialin', { own: 'client.js', nodeBase: 'daily_dialin_node' });
+  await assembleModule(template, out, 'core/', 'daily_dialin_core', { nodeBase: 'daily_dialin_core_node' });
+  await assembleModule(template, out, 'hold-music/', 'daily_dialin_hold_music');
   await assembleModule(template, out, 'webhook/', 'daily_dialin_webhook');
   await assembleModule(template, out, 'configs/', 'daily_dialin_configs');
   const errorsJs = read(template, 'errors.js');

@@ -68,9 +68,12 @@ macro_rules! no_std_core {
 no_std_core! {
     pub mod api_error;
     pub mod b64;
-    // The plan of the online hold-music check (`checkHoldMusic`), over `mp3`: the client's
-    // module only, like `mp3`.
-    #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
+    // DailyDialinClient's decisions (errors, paging), over `retry`: the main module (`client`).
+    #[cfg(any(feature = "client", feature = "music", not(target_arch = "wasm32")))]
+    pub mod client;
+    // The plan of the online hold-music check (`checkHoldMusic`), over `mp3`: the
+    // `daily-dialin/hold-music` module only (feature `music`), like `mp3`.
+    #[cfg(any(feature = "music", not(target_arch = "wasm32")))]
     pub mod hold_music;
     pub mod issue;
     // JSON text read in place, for the fast path of `validateCreate` / `validateUpdate`: in the
@@ -78,9 +81,9 @@ no_std_core! {
     #[cfg(any(feature = "fast", not(target_arch = "wasm32")))]
     pub mod json;
     pub mod model;
-    // Hold-music checks belong to the client's module (`daily-dialin`), not to `daily-dialin/core`:
-    // compiled into core, the unused module still moved it by +4 B gzip, with 20 B of budget left.
-    #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
+    // Hold-music checks belong to their own module (`daily-dialin/hold-music`), not to
+    // `daily-dialin/core`: compiled into core, the unused module still moved it by +4 B gzip.
+    #[cfg(any(feature = "music", not(target_arch = "wasm32")))]
     pub mod mp3;
     pub mod phone;
     // Configs as code (plan of a desired-state file): the `daily-dialin/configs` module (feature
@@ -89,6 +92,9 @@ no_std_core! {
     pub mod plan;
     pub mod redact;
     pub mod request;
+    // The retry policy: the client's decisions (no_std in the main module), and the std modules'.
+    #[cfg(any(feature = "client", feature = "std", not(target_arch = "wasm32")))]
+    pub mod retry;
     pub mod text;
     pub mod ts;
     // The decisions of `upsert` and `changeType`: the client's module only.
@@ -99,8 +105,6 @@ no_std_core! {
 }
 
 // Modules that need std: never in `daily-dialin/core`.
-#[cfg(any(feature = "std", not(target_arch = "wasm32")))]
-pub mod retry;
 #[cfg(any(feature = "std", not(target_arch = "wasm32")))]
 pub mod webhook;
 

@@ -108,13 +108,14 @@ pub fn backoff_ms(n: u32, jitter: f64) -> u64 {
     } else {
         1.0
     };
-    (d / 2.0 + j * d / 2.0).round() as u64
+    // Rounded to the nearest millisecond (the value is positive; `f64::round` needs std).
+    (d / 2.0 + j * d / 2.0 + 0.5) as u64
 }
 
 /// `Retry-After` as milliseconds from `now_ms` (Unix ms): delta seconds or an IMF-fixdate.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     let v = value.trim();
-    if let Ok(secs) = v.parse::<u64>() {
+    if let Some(secs) = digits(v) {
         return Some(secs.saturating_mul(1000));
     }
     let at = parse_http_date(v)?;
@@ -122,11 +123,27 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     Some(if delta > 0.0 { delta as u64 } else { 0 })
 }
 
+/// A number written with ASCII digits only (HTTP's `1*DIGIT`: no sign, unlike `str::parse`, which
+/// the no_std main module does without: 596 B of its code before wasm-opt).
+fn digits(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit()
+            .then(|| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))
+            .flatten()
+    })
+}
+
 /// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into Unix milliseconds.
 fn parse_http_date(s: &str) -> Option<i64> {
-    let rest = s.split_once(", ")?.1;
+    // A char pattern, not `", "`: a string pattern brings core's substring searcher and its
+    // panic formatting (char Debug, Unicode printable tables) into the no_std main module.
+    let rest = s.split_once(',')?.1.strip_prefix(' ')?;
     let mut it = rest.split(' ');
-    let day: i64 = it.next()?.parse().ok()?;
+    let number = |s: &str| digits(s).and_then(|n| i64::try_from(n).ok());
+    let day = number(it.next()?)?;
     let month = match it.next()? {
         "Jan" => 1,
         "Feb" => 2,
@@ -142,8 +159,8 @@ fn parse_http_date(s: &str) -> Option<i64> {
         "Dec" => 12,
         _ => return None,
     };
-    let year: i64 = it.next()?.parse().ok()?;
-    let mut hms = it.next()?.split(':').map(|p| p.parse::<i64>().ok());
+    let year = number(it.next()?)?;
+    let mut hms = it.next()?.split(':').map(number);
     let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
     if it.next()? != "GMT"
         || !(1..=31).contains(&day)
@@ -401,6 +418,9 @@ mod tests {
         assert_eq!(parse_retry_after("3", 0.0), Some(3000));
         assert_eq!(parse_retry_after("1.5", 0.0), None);
         assert_eq!(parse_retry_after("-1", 0.0), None);
+        assert_eq!(parse_retry_after("+1", 0.0), None);
+        assert_eq!(parse_retry_after("", 0.0), None);
+        assert_eq!(parse_retry_after("99999999999999999999", 0.0), None);
         assert_eq!(parse_retry_after("soon", 0.0), None);
         let now = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
         assert_eq!(

@@ -402,7 +402,7 @@ fn check_url<'a>(path: &str, v: impl Json<'a>, opts: &Options, mp3: bool, out: &
 
 /// The rules of `hold_music_url` for one URL, as [`validate_create`] applies them to the field:
 /// the first step of the online hold-music check (`crate::hold_music`).
-#[cfg(any(feature = "client", not(target_arch = "wasm32")))]
+#[cfg(any(feature = "music", not(target_arch = "wasm32")))]
 pub fn check_hold_music_url(url: &str, opts: &Options) -> Vec<Issue> {
     let mut out = Vec::new();
     check_url("hold_music_url", &Value::String(url.into()), opts, true, &mut out);

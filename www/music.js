@@ -2,7 +2,8 @@
 // of the file as it needs and reads its MP3 frames), and the result under the field: duration, size
 // and format, or the issues. A browser can read a file on another site only if that server allows
 // it (CORS); when it does not, the package says `unchecked`, shown as a warning, not an error.
-import { checkHoldMusic } from 'daily-dialin';
+// checkHoldMusic is its own module (daily-dialin/hold-music): the page loads it on the first Check.
+import { init as initHoldMusic, checkHoldMusic } from 'daily-dialin/hold-music';
 import { el } from './dom.js';
 import { state } from './state.js';
 
@@ -69,6 +70,7 @@ export function checkControls(input, id) {
       button.disabled = true;
       result.replaceChildren(el('p', { class: 'pending', text: 'Checking the file…' }));
       try {
+        await initHoldMusic();
         render(result, await checkHoldMusic(url, { allowPrivateUrls: state.mode === 'emulator' }));
       } catch (e) {
         result.replaceChildren(el('p', { class: 'blocked', text: `The check failed: ${e?.message ?? e}` }));

@@ -24,7 +24,7 @@ use crate::request::{self, Built, Refused, RequestOptions};
 use crate::ts::Ts;
 use crate::validate::{self, code};
 
-fn request_to_js(r: &HttpRequest) -> JsValue {
+pub(super) fn request_to_js(r: &HttpRequest) -> JsValue {
     let mut headers = vec![("Authorization", JsValue::from_str(&r.headers.authorization))];
     if let Some(ct) = &r.headers.content_type {
         headers.push(("Content-Type", JsValue::from_str(ct)));

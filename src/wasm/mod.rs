@@ -8,6 +8,7 @@
 //! exports (see `scripts/build-pkg`), so that a browser downloads only what it uses:
 //! - `core`: validation, request building, `toCurl`, `generateHmacSecret` (`daily-dialin/core`);
 //! - `core` + `client`: the above and `DailyDialinClient` (`daily-dialin`);
+//! - `music`: `checkHoldMusic` (`daily-dialin/hold-music`);
 //! - `webhook`: `verifyPinlessWebhook`, `signPinlessWebhook`, `generateHmacSecret` (`daily-dialin/webhook`);
 //!
 //! The emulator (`emulator/`, its own crate and npm package) uses [`errors`] and [`random`] too.
@@ -21,19 +22,24 @@ no_std_core! {
     #[cfg(feature = "core")]
     pub mod core;
     pub mod errors;
-    #[cfg(any(feature = "core", feature = "client"))]
+    #[cfg(any(feature = "core", feature = "client", feature = "music"))]
     mod issues;
     mod js;
     pub mod options;
     pub mod random;
+    #[cfg(any(feature = "client", feature = "music"))]
+    mod reading;
 }
 
-#[cfg(feature = "client")]
-pub mod client;
-#[cfg(feature = "client")]
+no_std_core! {
+    // DailyDialinClient's decisions: with `core`, the main module (no_std).
+    #[cfg(feature = "client")]
+    pub mod client;
+}
+#[cfg(feature = "music")]
 mod deadline;
-// `checkHoldMusic` (docs/daily-api.md#rule-hold-music-online): with the client, in `daily-dialin`.
-#[cfg(feature = "client")]
+// `checkHoldMusic` (docs/daily-api.md#rule-hold-music-online): the `daily-dialin/hold-music` module.
+#[cfg(feature = "music")]
 pub mod music;
 // Configs as code: the `daily-dialin/configs` module (with `core`).
 #[cfg(feature = "plan")]

@@ -14,12 +14,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
-use super::client::{fetch_of, get, js_message, number_option, pick, signal_of};
 use super::deadline::Deadline;
 use super::errors::make_error;
 use super::issues::{issues_to_js, validation_error};
 use super::js;
 use super::options;
+use super::reading::{fetch_of, get, number_option, pick, signal_of, thrown};
 use crate::hold_music::{self, Check, Facts, Head, Next, Options, Outcome, Request, PATH};
 use crate::issue::Issue;
 use crate::mp3::Limits;
@@ -28,6 +28,13 @@ use crate::validate::code;
 
 #[wasm_bindgen(typescript_custom_section)]
 const MUSIC_TYPES: &'static str = r#"
+/** The part of an `AbortSignal` the check uses (DOM and Node signals fit). */
+export interface AbortSignalLike {
+    readonly aborted: boolean;
+    addEventListener(type: "abort", listener: () => void): void;
+    removeEventListener(type: "abort", listener: () => void): void;
+}
+
 /** Options of `checkHoldMusic`. */
 export interface CheckHoldMusicOptions {
     /** A fetch to use instead of the global one; it gets `redirect: "manual"` (or `"follow"` in browsers after an opaque redirect), maybe a `Range` header, in pages `credentials: "omit"`, and must resolve to a `Response`. */
@@ -108,7 +115,7 @@ pub fn check_hold_music(
         }
     };
     let signal = match signal_of(&opts) {
-        Ok(s) => s,
+        Ok(s) => s.map(JsCast::unchecked_into::<AbortSignal>),
         Err(e) => return Promise::reject(&e),
     };
     if !issues.is_empty() {
@@ -498,4 +505,10 @@ fn outcome_to_js(o: &Outcome) -> JsValue {
             o.facts.as_deref().map_or(JsValue::NULL, facts_to_js),
         ),
     ])
+}
+
+/// The message of something `fetch` or a body stream threw (`crate::client::thrown_message`).
+fn js_message(e: &JsValue) -> String {
+    let (message, code) = thrown(e);
+    crate::client::thrown_message(message.as_deref(), code.as_deref())
 }

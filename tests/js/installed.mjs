@@ -18,6 +18,7 @@ export function installPackage() {
       "export { verifyPinlessWebhook, signPinlessWebhook } from 'daily-dialin/webhook';",
       "export * as core from 'daily-dialin/core';",
       "export * as webhook from 'daily-dialin/webhook';",
+      "export * as holdMusic from 'daily-dialin/hold-music';",
       "export * as configs from 'daily-dialin/configs';",
       "export { startEmulator } from 'daily-dialin-emulator';",
       '',
@@ -31,8 +32,8 @@ const stamp = () => PACKAGES.map((p) => statSync(join(p, readdirSync(p).find((f)
 
 /**
  * The installed package's exports: the Node ESM entry, plus `verifyPinlessWebhook` and
- * `signPinlessWebhook` from daily-dialin/webhook, the `core` and `webhook` subpath modules whole,
- * and `startEmulator`.
+ * `signPinlessWebhook` from daily-dialin/webhook, the `core`, `webhook`, `holdMusic`
+ * (daily-dialin/hold-music) and `configs` subpath modules whole, and `startEmulator`.
  */
 export async function dd() {
   const marker = join(CONSUMER, '.installed');

@@ -23,7 +23,6 @@ const EXPORTS = [
   'buildGetRequest',
   'buildListRequest',
   'buildUpdateRequest',
-  'checkHoldMusic',
   'generateHmacSecret',
   'init',
   'initSync',
@@ -34,11 +33,13 @@ const EXPORTS = [
   'validateUpdate',
 ];
 const ERRORS = ['AbortError', 'DailyApiError', 'DailyDialinError', 'NetworkError', 'TimeoutError', 'ValidationError', 'WebhookVerificationError'];
-// daily-dialin/core: the same minus the client and checkHoldMusic (both fetch).
-const CLIENT_ONLY = ['DailyDialinClient', 'checkHoldMusic'];
+// daily-dialin/core: the same minus the client.
+const CLIENT_ONLY = ['DailyDialinClient'];
 const CORE_EXPORTS = EXPORTS.filter((k) => !CLIENT_ONLY.includes(k));
 // daily-dialin/webhook: the webhook functions, generateHmacSecret and the error classes.
 const WEBHOOK_EXPORTS = [...ERRORS, 'generateHmacSecret', 'init', 'initSync', 'signPinlessWebhook', 'verifyPinlessWebhook'].sort();
+// daily-dialin/hold-music: checkHoldMusic and the error classes.
+const HOLD_MUSIC_EXPORTS = [...ERRORS, 'checkHoldMusic', 'init', 'initSync'].sort();
 
 // Runs in the consumer project; prints JSON facts that the tests assert on.
 const ESM_SCRIPT = `
@@ -121,6 +122,17 @@ try { webhook.verifyPinlessWebhook({ body: body + ' ', headers, secret }); } cat
   out.webhook.rejected = { reason: e.reason, isRootClass: e instanceof root.WebhookVerificationError };
 }
 out.webhook.cjsVerified = require('daily-dialin/webhook').verifyPinlessWebhook({ body, headers, secret }).kind;
+const music = await import('daily-dialin/hold-music');
+const musicCjs = require('daily-dialin/hold-music');
+out.music = {
+  esm: names(music), cjs: names(musicCjs),
+  resolved: fileURLToPath(import.meta.resolve('daily-dialin/hold-music')).split('/').slice(-2).join('/'),
+  required: require.resolve('daily-dialin/hold-music').split('/').slice(-2).join('/'),
+  sharedErrors: music.ValidationError === root.ValidationError && musicCjs.ValidationError === require('daily-dialin').ValidationError,
+  wasmSubpath: existsSync(fileURLToPath(import.meta.resolve('daily-dialin/hold-music/daily_dialin_hold_music_bg.wasm'))),
+  refused: await music.checkHoldMusic('ftp://example.com/a.mp3'),
+  badOptions: await musicCjs.checkHoldMusic('https://example.com/a.mp3', { timeoutMs: -1 }).catch((e) => e instanceof root.ValidationError),
+};
 console.log(JSON.stringify(out));
 `;
 
@@ -132,12 +144,14 @@ before(() => {
 
 after(() => tmp?.cleanup());
 
-test('the tarball holds the entries of each module (root, core/, webhook/) and the error classes, nothing else', () => {
+test('the tarball holds the entries of each module (root, core/, hold-music/, webhook/, configs/) and the error classes, nothing else', () => {
   const entries = (sub, wasm) =>
     ['glue.js', 'node.cjs', 'node.d.cts', 'node.d.mts', 'node.mjs', 'web.d.ts', 'web.js', 'workerd.js', wasm].map((f) => sub + f);
   assert.deepEqual(files, [
     ...entries('', 'daily_dialin_bg.wasm'),
+    'client.js',
     ...entries('core/', 'daily_dialin_core_bg.wasm'),
+    ...entries('hold-music/', 'daily_dialin_hold_music_bg.wasm'),
     ...entries('webhook/', 'daily_dialin_webhook_bg.wasm'),
     ...entries('configs/', 'daily_dialin_configs_bg.wasm'),
     'README.md',
@@ -157,6 +171,7 @@ test('the tarball holds the entries of each module (root, core/, webhook/) and t
     // The Node entries' builds for speed and their fast path (scripts/build-pkg).
     'fast.js',
     'node/glue.js',
+    'node/client.js',
     'node/daily_dialin_node_bg.wasm',
     'core/node/glue.js',
     'core/node/daily_dialin_core_node_bg.wasm',
@@ -189,11 +204,11 @@ test('package.json: exports with types first, sideEffects, engines', () => {
   assert.equal(pkg.name, 'daily-dialin');
   // The entries that load the module when imported have side effects (a bundler that dropped them
   // would leave the re-exported functions uninitialised); the browser entry has none.
-  assert.deepEqual(pkg.sideEffects, ['', 'core/', 'webhook/', 'configs/'].flatMap((s) => [`./${s}node.mjs`, `./${s}node.cjs`, `./${s}workerd.js`]));
+  assert.deepEqual(pkg.sideEffects, ['', 'core/', 'hold-music/', 'webhook/', 'configs/'].flatMap((s) => [`./${s}node.mjs`, `./${s}node.cjs`, `./${s}workerd.js`]));
   assert.equal(pkg.engines.node, '>=20');
   assert.match(pkg.version, /^\d+\.\d+\.\d+/);
   assert.deepEqual(Object.keys(pkg.exports), EXPORT_KEYS);
-  for (const key of ['.', './core', './webhook', './configs']) {
+  for (const key of ['.', './core', './hold-music', './webhook', './configs']) {
     const entry = pkg.exports[key];
     assert.deepEqual(Object.keys(entry), ['workerd', 'node', 'default'], key);
     for (const leaf of [entry.workerd, entry.node.import, entry.node.require, entry.default]) {
@@ -242,7 +257,7 @@ test('Node ESM: import works with no init, errors are classes', () => {
   assert.equal(out.pkgJson, 'daily-dialin');
 });
 
-test('Node: daily-dialin/core and daily-dialin/webhook through import and require', () => {
+test('Node: daily-dialin/core, daily-dialin/webhook and daily-dialin/hold-music through import and require', () => {
   const out = JSON.parse(node(dir, ['subpaths.mjs']));
   assert.deepEqual(out.core.esm, CORE_EXPORTS);
   assert.deepEqual(out.core.cjs, CORE_EXPORTS);
@@ -263,6 +278,15 @@ test('Node: daily-dialin/core and daily-dialin/webhook through import and requir
   assert.deepEqual(out.webhook.verified.payload.callId, 'c-1');
   assert.deepEqual(out.webhook.rejected, { reason: 'signature_mismatch', isRootClass: true });
   assert.equal(out.webhook.cjsVerified, 'call');
+  assert.deepEqual(out.music.esm, HOLD_MUSIC_EXPORTS);
+  assert.deepEqual(out.music.cjs, HOLD_MUSIC_EXPORTS);
+  assert.equal(out.music.resolved, 'hold-music/node.mjs');
+  assert.equal(out.music.required, 'hold-music/node.cjs');
+  assert.equal(out.music.sharedErrors, true, 'one set of error classes for every entry');
+  assert.equal(out.music.wasmSubpath, true);
+  assert.equal(out.music.refused.ok, false);
+  assert.deepEqual(out.music.refused.issues.map((i) => i.code), ['invalid_url']);
+  assert.equal(out.music.badOptions, true);
 });
 
 test('Node CJS: require works with no init', () => {

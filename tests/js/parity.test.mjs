@@ -1,5 +1,5 @@
 // Parity of the installed packages' TypeScript declarations with their npm READMEs: every name a
-// user can import from an entry (`daily-dialin`, `daily-dialin/core`, `daily-dialin/webhook`,
+// user can import from an entry (`daily-dialin`, `daily-dialin/core`, `daily-dialin/hold-music`, `daily-dialin/webhook`,
 // `daily-dialin/errors`, `daily-dialin-emulator`), every option of `new DailyDialinClient(...)`
 // and every field of each error class must be mentioned in the README's code (a `code span` or a
 // fenced block), so that what an editor completes is what the docs describe.
@@ -27,7 +27,7 @@ import ts from 'typescript';
 import { ROOT, CONSUMER, dd, installedDir } from './installed.mjs';
 import { pathToFileURL } from 'node:url';
 
-const ENTRIES = ['daily-dialin', 'daily-dialin/core', 'daily-dialin/webhook', 'daily-dialin/configs', 'daily-dialin/apply', 'daily-dialin/errors', 'daily-dialin-emulator'];
+const ENTRIES = ['daily-dialin', 'daily-dialin/core', 'daily-dialin/hold-music', 'daily-dialin/webhook', 'daily-dialin/configs', 'daily-dialin/apply', 'daily-dialin/errors', 'daily-dialin-emulator'];
 
 /** How a consumer project may resolve an entry: file name of the importer, compiler options. */
 const RESOLUTIONS = [
@@ -190,13 +190,15 @@ test('every field an error class copies at run time (errors.js: Class.fields) is
   assert.deepEqual(undeclared, []);
 });
 
-test("every kind the client gives a DailyApiError (src/api_error.rs, src/wasm/client.rs) is in DailyApiErrorKind", () => {
+test("every kind the client gives a DailyApiError (src/api_error.rs, src/client.rs) is in DailyApiErrorKind", () => {
   const apiError = repoFile('src', 'api_error.rs').split('#[cfg(test)]')[0];
-  const client = repoFile('src', 'wasm', 'client.rs').split('#[cfg(test)]')[0];
+  const client = repoFile('src', 'client.rs').split('#[cfg(test)]')[0];
   const kinds = new Set([
     ...[...apiError.matchAll(/\(t::\w+, \d+, "([a-z_]+)"\)/g)].map((m) => m[1]),
     ...[...apiError.matchAll(/=> "([a-z_]+)",/g)].map((m) => m[1]),
     ...[...client.matchAll(/\("kind", "([a-z_]+)"/g)].map((m) => m[1]),
+    // The kinds src/client.rs names by constant (`UNEXPECTED`).
+    ...[...client.matchAll(/pub const \w+: &str = "([a-z_]+)";/g)].map((m) => m[1]),
   ]);
   assert.ok(kinds.has('not_found') && kinds.has('unknown') && kinds.has('unexpected_response'), [...kinds].join());
   assert.deepEqual([...kinds].filter((k) => !declared.kinds.includes(k)), []);

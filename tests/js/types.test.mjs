@@ -246,9 +246,9 @@ const ready: Promise<void> = init();
 use(sig, callId, payload, ready);
 `;
 
-// checkHoldMusic (the daily-dialin entry only): its options and its answer.
-const MUSIC = `import { checkHoldMusic } from 'daily-dialin';
-import type { CheckHoldMusicOptions, HoldMusicCheck, HoldMusicFacts, Issue } from 'daily-dialin';
+// checkHoldMusic (the daily-dialin/hold-music entry): its options and its answer.
+const MUSIC = `import { checkHoldMusic, init as initMusic, DailyDialinError } from 'daily-dialin/hold-music';
+import type { CheckHoldMusicOptions, HoldMusicCheck, HoldMusicFacts, Issue, AbortSignalLike } from 'daily-dialin/hold-music';
 declare function use(...values: unknown[]): void;
 declare function myFetch(url: string, init: unknown): Promise<unknown>;
 const opts: CheckHoldMusicOptions = { timeoutMs: 5000, maxBytes: 1 << 20, allowPrivateUrls: true, fetch: (url, init) => myFetch(url, init) };
@@ -260,7 +260,9 @@ const first: Issue | undefined = r.issues[0];
 const fromUrl: Promise<HoldMusicCheck> = checkHoldMusic({ href: 'https://cdn.example.com/a.mp3' });
 // @ts-expect-error maxBytes is a number
 checkHoldMusic('https://cdn.example.com/a.mp3', { maxBytes: '10' });
-use(r.ok, seconds, from, first, fromUrl);
+const signal: AbortSignalLike | undefined = opts.signal;
+const loaded: Promise<void> = initMusic();
+use(r.ok, seconds, from, first, fromUrl, signal, loaded, DailyDialinError);
 export {};
 `;
 
