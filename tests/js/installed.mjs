@@ -48,12 +48,14 @@ export const listInstalled = () => readdirSync(installedDir());
 
 /**
  * The file URL of the glue that an installed module's Node entry loads (`sub`: '' for the package
- * root, 'core/', ...): node/glue.js where the package builds the module for speed
- * (scripts/build-pkg), else glue.js.
+ * root, 'core/', ...), as its node.mjs imports it: node/glue.js where the package builds the module
+ * for speed (scripts/build-pkg), ../node/glue.js for core/ (which loads the root's), else glue.js.
  */
 export function nodeGlueUrl(sub) {
-  const dir = join(realpathSync(installedDir()), sub);
-  return pathToFileURL(join(dir, existsSync(join(dir, 'node', 'glue.js')) ? 'node/glue.js' : 'glue.js')).href;
+  const entry = pathToFileURL(join(realpathSync(installedDir()), sub, 'node.mjs'));
+  const from = /^import \{ initSync as initGlue[^}]*\} from '([^']+glue\.js)';$/m.exec(readFileSync(entry, 'utf8'))?.[1];
+  if (!from) throw new Error(`${entry.href} imports no glue this test helper recognises`);
+  return new URL(from, entry).href;
 }
 
 /**

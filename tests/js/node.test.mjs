@@ -173,8 +173,6 @@ test('the tarball holds the entries of each module (root, core/, hold-music/, we
     'node/glue.js',
     'node/client.js',
     'node/daily_dialin_node_bg.wasm',
-    'core/node/glue.js',
-    'core/node/daily_dialin_core_node_bg.wasm',
     'package.json',
   ].sort());
 });
