@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DailyDialinClient, ValidationError, DailyApiError } from './node.mjs';
 import { checkHoldMusic } from './hold-music/node.mjs';
-import { validateConfigsFile, planConfigs, planLegacyMigration, planLegacyClearing } from './configs/node.mjs';
+import { validateConfigsFile, planConfigs, planLegacyMigration, planLegacyClearing, upsert, changeType } from './configs/node.mjs';
 import { applyPlan, samePlan } from './apply.js';
 
 // Exit codes (documented in README.md, "Manage configs as code").
@@ -38,6 +38,8 @@ Commands:
   get ID               show one config
   create BODY          create one config (BODY: a JSON file, or - for stdin)
   update ID BODY       update one config
+  upsert BODY          create the config, or update the one with BODY's number
+  change-type ID BODY  change a config's type (ID, or +NUMBER), putting it back on failure
   delete ID            delete one config
   export               print the stored configs as a desired-state file
   check-music URL      check that a hold_music_url will play (an MP3, under 10 MB and 60 s)
@@ -85,8 +87,22 @@ stored config (its hmac is not shown).`,
   update: `Usage: daily-dialin update ID BODY [--json]
 
 Updates config ID with BODY, a JSON file (or - for stdin) with the fields to change; the others
-stay as stored. type cannot change: use a desired-state file and apply (a type change is a delete
-and a create that puts the old config back if the create fails).`,
+stay as stored. type cannot change: use change-type (a type change is a delete and a create that
+puts the old config back if the create fails).`,
+  upsert: `Usage: daily-dialin upsert BODY [--json]
+
+Creates the config of BODY (a JSON create body, or - for stdin), or updates the one that has its
+phone_number (for a body without one: its name_prefix, among the configs without a number).
+Checked before anything is sent (every problem at once, exit 2), and refused the same way when
+that config has the other type (use change-type) or several configs share the name_prefix.
+Prints the stored config (its hmac is not shown).`,
+  'change-type': `Usage: daily-dialin change-type ID|+NUMBER BODY [--json]
+
+Changes the type of config ID (or of the config with +NUMBER): deletes it and creates BODY (a JSON
+create body, or - for stdin) with its number. If that create fails, the old config (hmac
+included) is created back (exit 1, "the old config was put back"). A config already of BODY's
+type is updated instead. Checked before anything is sent (exit 2). Prints the new config (its
+hmac is not shown).`,
   'migrate-legacy': `Usage: daily-dialin migrate-legacy [--yes] [--clear] [--json]
 
 Moves the legacy dial-in arrays of the domain config (GET /v1/: config.pinless_dialin[] and
@@ -123,11 +139,13 @@ const EXTRA = {
   get: {},
   create: {},
   update: {},
+  upsert: {},
+  'change-type': {},
   delete: {},
   export: {},
   'check-music': { 'timeout-ms': { type: 'string' } },
 };
-const POSITIONALS = { validate: ['FILE'], plan: ['FILE'], apply: ['FILE'], get: ['ID'], create: ['BODY'], update: ['ID', 'BODY'], 'migrate-legacy': [], delete: ['ID'], list: [], export: [], 'check-music': ['URL'] };
+const POSITIONALS = { validate: ['FILE'], plan: ['FILE'], apply: ['FILE'], get: ['ID'], create: ['BODY'], update: ['ID', 'BODY'], upsert: ['BODY'], 'change-type': ['ID', 'BODY'], 'migrate-legacy': [], delete: ['ID'], list: [], export: [], 'check-music': ['URL'] };
 
 class Exit extends Error {
   constructor(code, message) {
@@ -346,6 +364,9 @@ async function ask(question) {
   }
 }
 
+/** "5f0c… (pin_dialin, +12095550100)": a stored config in one line, for people. */
+const summary = (x) => `${x.id} (${x.type}${x.config?.phone_number ? `, ${x.config.phone_number}` : ''})`;
+
 /** A stored config with its hmac hidden, for list and get. */
 function shown(config) {
   if (!config?.config?.hmac) return config;
@@ -433,7 +454,7 @@ const commands = {
     const body = readFile(path);
     const x = shown(await client(opts).create(body));
     if (opts.json) out(JSON.stringify(x, null, 2));
-    else out(`created ${x.id} (${x.type}${x.config?.phone_number ? `, ${x.config.phone_number}` : ''})`);
+    else out(`created ${summary(x)}`);
     return OK;
   },
 
@@ -444,7 +465,23 @@ const commands = {
     const current = await c.get(id);
     const x = shown(await c.update(id, body, { type: current.type }));
     if (opts.json) out(JSON.stringify(x, null, 2));
-    else out(`updated ${x.id} (${x.type}${x.config?.phone_number ? `, ${x.config.phone_number}` : ''})`);
+    else out(`updated ${summary(x)}`);
+    return OK;
+  },
+
+  async upsert({ args: [path], opts }) {
+    const body = readFile(path);
+    const x = shown(await upsert(client(opts), body));
+    if (opts.json) out(JSON.stringify(x, null, 2));
+    else out(`upserted ${summary(x)}`);
+    return OK;
+  },
+
+  async 'change-type'({ args: [target, path], opts }) {
+    const body = readFile(path);
+    const x = shown(await changeType(client(opts), target, body));
+    if (opts.json) out(JSON.stringify(x, null, 2));
+    else out(`${target} is now ${summary(x)}`);
     return OK;
   },
 
@@ -560,7 +597,9 @@ async function main() {
       process.exitCode = USAGE;
     } else {
       const status = e instanceof DailyApiError && e.status ? ` (HTTP ${e.status})` : '';
-      process.stderr.write(`daily-dialin: ${e?.message ?? e}${status}\n`);
+      // change-type: the create failed after the delete, and the old config was created back.
+      const back = e?.rolledBack === true ? '; the old config was put back' : '';
+      process.stderr.write(`daily-dialin: ${e?.message ?? e}${status}${back}\n`);
       process.exitCode = API;
     }
   }

@@ -25,6 +25,11 @@ interface RequestErrorFields {
   attempts?: number;
   /** Whether another attempt could succeed. */
   retryable?: boolean;
+  /**
+   * Set by `changeType` (daily-dialin/configs) on the error of a type change's create, after the
+   * old config was deleted: `true` when it was created back, `false` when that failed too.
+   */
+  rolledBack?: boolean;
 }
 
 /** Daily's error kinds, from its `error` field (or the status when the body has none). */
@@ -55,6 +60,8 @@ export declare class DailyApiError extends DailyDialinError implements RequestEr
   path?: string;
   attempts?: number;
   retryable?: boolean;
+  /** Set by `changeType`: whether the old config was created back after this create failed. */
+  rolledBack?: boolean;
   /** For a create after an ambiguous failure: whether it may have been applied. */
   maybeApplied?: boolean;
 }
@@ -66,6 +73,8 @@ export declare class NetworkError extends DailyDialinError implements RequestErr
   path?: string;
   attempts?: number;
   retryable?: boolean;
+  /** Set by `changeType`: whether the old config was created back after this create failed. */
+  rolledBack?: boolean;
   /** Whether the request may have reached the server. */
   maybeSent?: boolean;
   /** For a create after an ambiguous failure: whether it may have been applied. */
@@ -79,6 +88,8 @@ export declare class TimeoutError extends DailyDialinError implements RequestErr
   path?: string;
   attempts?: number;
   retryable?: boolean;
+  /** Set by `changeType`: whether the old config was created back after this create failed. */
+  rolledBack?: boolean;
   /** The client's per-attempt timeout (`timeoutMs` option), in milliseconds. */
   timeoutMs?: number;
   /** For a create after an ambiguous failure: whether it may have been applied. */
@@ -92,6 +103,8 @@ export declare class AbortError extends DailyDialinError implements RequestError
   path?: string;
   attempts?: number;
   retryable?: boolean;
+  /** Set by `changeType`: whether the old config was created back after this create failed. */
+  rolledBack?: boolean;
 }
 
 /** A pinless webhook was rejected, or its options (`bad_options`) or secret cannot be used. */

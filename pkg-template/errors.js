@@ -63,7 +63,8 @@ export class ValidationError extends DailyDialinError {
 }
 brand(ValidationError, 'ValidationError', ['issues']);
 
-const REQUEST_FIELDS = ['method', 'path', 'attempts', 'retryable'];
+// rolledBack: set by changeType (daily-dialin/configs) on the error of a type change's failed create.
+const REQUEST_FIELDS = ['method', 'path', 'attempts', 'retryable', 'rolledBack'];
 
 /**
  * Daily answered with an error status. `status`, `error` (Daily's stable type, e.g. `not-found`),

@@ -88,7 +88,8 @@ function declarationsWithoutInit(dts, what) {
 /**
  * Writes one module of daily-dialin (`sub`: '' for the package root, 'core/', 'webhook/'). `own`:
  * a JS file of the template that the module's entries export beside the glue (the root's
- * `client.js`, DailyDialinClient), with its declarations in the same name `.d.ts`.
+ * `client.js`, DailyDialinClient; configs/'s `upsert.js`), with its declarations in the same name
+ * `.d.ts`. It imports the module's glue as './glue.js'.
  * `nodeBase`: the module's build for speed (scripts/build-pkg), which the Node entries load
  * instead of `base` (as node/glue.js + node/`${nodeBase}_bg.wasm`, and node/`own` over that glue),
  * with fast.js's validators (`nodeShared`: the root's, see below). In a folder of its own: bundlers such as Vite copy every file beside
@@ -234,7 +235,9 @@ function checkPackage(template, out, cargoToml) {
   await assembleModule(template, out, 'core/', 'daily_dialin_core', { nodeBase: 'daily_dialin_node', nodeShared: true });
   await assembleModule(template, out, 'hold-music/', 'daily_dialin_hold_music');
   await assembleModule(template, out, 'webhook/', 'daily_dialin_webhook');
-  await assembleModule(template, out, 'configs/', 'daily_dialin_configs');
+  // upsert.js: upsert and changeType, the configs module's own file (its I/O over the module's
+  // internal exports).
+  await assembleModule(template, out, 'configs/', 'daily_dialin_configs', { own: 'upsert.js' });
   const errorsJs = read(template, 'errors.js');
   writeFileSync(join(out, 'errors.js'), shipped(errorsJs));
   writeFileSync(join(out, 'errors.cjs'), transformSync(errorsJs, { format: 'cjs', platform: 'node', target: 'node20', charset: 'utf8' }).code);

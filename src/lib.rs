@@ -97,8 +97,9 @@ no_std_core! {
     pub mod retry;
     pub mod text;
     pub mod ts;
-    // The decisions of `upsert` and `changeType`: the client's module only.
-    #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
+    // The decisions of `upsert` and `changeType`: the `daily-dialin/configs` module (their I/O is
+    // its pkg-template/upsert.js), not the main module, whose size budget they would strain.
+    #[cfg(any(feature = "plan", not(target_arch = "wasm32")))]
     pub mod upsert;
     pub mod urls;
     pub mod validate;

@@ -1,6 +1,7 @@
-//! The decisions of `client.upsert(body)` and `client.changeType(idOrNumber, body)`
-//! (docs/daily-api.md#upsert): which config a body is about, whether to create or update it, and
-//! the bodies of a type change and of its rollback. Pure: the client lists, sends and waits.
+//! The decisions of `upsert(client, body)` and `changeType(client, idOrNumber, body)` of
+//! `daily-dialin/configs` (docs/daily-api.md#upsert): which config a body is about, whether to
+//! create or update it, and the bodies of a type change and of its rollback. Pure: the module's
+//! pkg-template/upsert.js lists, sends and waits.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -10,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::issue::Issue;
 use crate::model::DialinType;
-use crate::validate::{code, PINLESS_ONLY, PIN_ONLY};
+use crate::validate::{code, validate_create, Options, PINLESS_ONLY, PIN_ONLY};
 
 /// Issue codes of upsert and changeType, besides those of `validate::code`.
 pub mod upsert_code {
@@ -22,6 +23,55 @@ pub mod upsert_code {
     pub const NO_IDENTITY: &str = "no_identity";
     /// changeType's body names another number than the config it replaces.
     pub const OTHER_NUMBER: &str = "other_number";
+    /// changeType by number: no stored config has that number.
+    pub const NO_CONFIG: &str = "no_config";
+    /// changeType: the stored config could not be created back as it is (its rollback would fail).
+    pub const NOT_RESTORABLE: &str = "not_restorable";
+}
+
+/// The create rules as upsert and changeType check a body before anything is sent. Private hosts
+/// are accepted here: whether they are allowed is the client's option, and the client checks the
+/// body again with it before it sends.
+fn create_issues(body: &Value) -> Vec<Issue> {
+    validate_create(
+        body,
+        &Options {
+            allow_private_urls: true,
+        },
+    )
+}
+
+fn has_error(issues: &[Issue]) -> bool {
+    issues.iter().any(Issue::is_error)
+}
+
+/// What `upsert` checks before it lists: the body by the create rules, and that it has an
+/// identity. The list query's field and value, or every issue found.
+pub fn upsert_query(body: &Value) -> Result<(&'static str, &str), Vec<Issue>> {
+    let mut issues = create_issues(body);
+    match identity_query(body) {
+        Ok(q) if !has_error(&issues) => Ok(q),
+        Ok(_) => Err(issues),
+        Err(e) => {
+            issues.push(e);
+            Err(issues)
+        }
+    }
+}
+
+/// The config with `number` among `found` (a list by `phone_number`, whose filter may match more:
+/// only an exact match counts).
+pub fn config_with_number<'a>(number: &str, found: &'a [Value]) -> Result<&'a Value, Issue> {
+    found
+        .iter()
+        .find(|c| settings(c).and_then(|s| str_of(s, "phone_number")) == Some(number))
+        .ok_or_else(|| {
+            Issue::error(
+                "",
+                upsert_code::NO_CONFIG,
+                cat!("no config has the number ", number),
+            )
+        })
 }
 
 /// The list query that finds a body's config (docs/daily-api.md#plan-identity): its
@@ -166,6 +216,65 @@ pub fn change_type_body(body: &Value, stored: &Value) -> Result<Value, Issue> {
     Ok(Value::Object(out))
 }
 
+/// What `changeType` does with a stored config.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeTypeNext {
+    /// The config already has the body's type: `PUT` this body (without `type`) to `id`.
+    Update { id: String, body: Value },
+    /// Delete `id`, create `create`; if that create fails, create `restore` (the old config).
+    Replace {
+        id: String,
+        create: Value,
+        restore: Value,
+    },
+}
+
+/// Decides a type change of `stored` to `body` (docs/daily-api.md#upsert): the create body
+/// ([`change_type_body`]) checked by the create rules, then an update when the type is the same,
+/// else a replace whose rollback body ([`restore_body`]) is checked too, so that a config that
+/// could not be put back is never deleted. Every issue found, or what to send.
+pub fn change_type_next(body: &Value, stored: &Value) -> Result<ChangeTypeNext, Vec<Issue>> {
+    let create = change_type_body(body, stored).map_err(|e| vec![e])?;
+    let issues = create_issues(&create);
+    if has_error(&issues) {
+        return Err(issues);
+    }
+    let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
+    let stored_type = stored.get("type").and_then(Value::as_str);
+    if stored_type.is_some() && stored_type == create.get("type").and_then(Value::as_str) {
+        let mut update = create.as_object().cloned().unwrap_or_default();
+        update.remove("type");
+        return Ok(ChangeTypeNext::Update {
+            id: id.to_string(),
+            body: Value::Object(update),
+        });
+    }
+    let not_restorable = |why: &str| {
+        vec![Issue::error(
+            "",
+            upsert_code::NOT_RESTORABLE,
+            cat!(
+                "config ",
+                id,
+                " could not be created back if the new create failed (",
+                why,
+                "), so it is not deleted; fix it with an update first"
+            ),
+        )]
+    };
+    let Some(restore) = restore_body(stored) else {
+        return Err(not_restorable("its type is unknown"));
+    };
+    if let Some(e) = create_issues(&restore).iter().find(|i| i.is_error()) {
+        return Err(not_restorable(&e.message));
+    }
+    Ok(ChangeTypeNext::Replace {
+        id: id.to_string(),
+        create,
+        restore,
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::disallowed_macros, clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -243,5 +352,57 @@ mod tests {
         let other = json!({ "type": "pinless_dialin", "phone_number": "+12095550002", "room_creation_api": "https://e.com/x" });
         assert_eq!(change_type_body(&other, &c).unwrap_err().code, upsert_code::OTHER_NUMBER);
         assert_eq!(change_type_body(&json!({}), &c).unwrap_err().code, code::REQUIRED);
+    }
+
+    #[test]
+    fn upsert_checks_the_body_and_its_identity_before_listing() {
+        let body = json!({ "type": "pin_dialin", "phone_number": "+12095550001" });
+        assert_eq!(upsert_query(&body), Ok(("phone_number", "+12095550001")));
+        let sip = json!({ "type": "pinless_dialin", "name_prefix": "sip", "room_creation_api": "http://127.0.0.1:9/x" });
+        assert_eq!(upsert_query(&sip), Ok(("name_prefix", "sip")));
+        // Every issue at once: the create rules' and the missing identity.
+        let bad = json!({ "type": "pinless_dialin", "hold_music_url": "nope" });
+        let issues = upsert_query(&bad).unwrap_err();
+        let codes: Vec<&str> = issues.iter().map(|i| i.code).collect();
+        assert!(codes.contains(&upsert_code::NO_IDENTITY), "{codes:?}");
+        assert!(codes.contains(&code::REQUIRED), "{codes:?}");
+    }
+
+    #[test]
+    fn a_number_finds_only_its_exact_config() {
+        let a = stored("a", "pin_dialin", json!({ "phone_number": "+120955500011" }));
+        let b = stored("b", "pin_dialin", json!({ "phone_number": "+12095550001" }));
+        let found = [a, b];
+        assert_eq!(config_with_number("+12095550001", &found).unwrap()["id"], "b");
+        let e = config_with_number("+12095550002", &found).unwrap_err();
+        assert_eq!(e.code, upsert_code::NO_CONFIG);
+        assert!(e.message.contains("+12095550002"));
+    }
+
+    #[test]
+    fn a_type_change_replaces_updates_the_same_type_and_never_deletes_what_it_cannot_restore() {
+        let pin = stored("c1", "pin_dialin", json!({ "phone_number": "+12095550001", "ivr_greeting": { "message": "PIN" } }));
+        let body = json!({ "type": "pinless_dialin", "room_creation_api": "https://e.com/x" });
+        assert_eq!(
+            change_type_next(&body, &pin),
+            Ok(ChangeTypeNext::Replace {
+                id: "c1".into(),
+                create: json!({ "type": "pinless_dialin", "room_creation_api": "https://e.com/x", "phone_number": "+12095550001" }),
+                restore: json!({ "type": "pin_dialin", "phone_number": "+12095550001", "ivr_greeting": { "message": "PIN" } }),
+            })
+        );
+        let same = json!({ "type": "pin_dialin", "name_prefix": "x" });
+        assert_eq!(
+            change_type_next(&same, &pin),
+            Ok(ChangeTypeNext::Update { id: "c1".into(), body: json!({ "name_prefix": "x", "phone_number": "+12095550001" }) })
+        );
+        // The new body is checked by the create rules before anything is deleted.
+        let bad = json!({ "type": "pinless_dialin" });
+        assert_eq!(change_type_next(&bad, &pin).unwrap_err()[0].code, code::REQUIRED);
+        // A stored config that the create rules refuse would not come back: not deleted.
+        let odd = stored("c2", "pin_dialin", json!({ "phone_number": "+12095550003", "name_prefix": "a\u{7}b" }));
+        let e = change_type_next(&body, &odd).unwrap_err();
+        assert_eq!(e[0].code, upsert_code::NOT_RESTORABLE);
+        assert!(e[0].message.contains("c2"), "{}", e[0].message);
     }
 }

@@ -538,3 +538,88 @@ fn read_current(current: &JsValue) -> Result<Vec<DialinConfig>, JsValue> {
 pub fn configs_schema() -> String {
     plan::FILE_SCHEMA.to_string()
 }
+
+// ---- upsert and changeType (docs/daily-api.md#upsert): internal exports for the module's
+// pkg-template/upsert.js, which does their I/O (undeclared, `skip_typescript`, and not
+// re-exported by the entries, as every `__` export). Each reads its arguments, calls
+// `crate::upsert` and converts the answer; a refusal is thrown as a `ValidationError` with every
+// issue.
+
+/// A JS value as JSON, or the `ValidationError` of what could not be read.
+fn read_value(v: &JsValue, what: &str) -> Result<Value, JsValue> {
+    let read = to_json(v, "");
+    if has_errors(&read.issues) {
+        return Err(validation_error(what, &read.issues));
+    }
+    Ok(read.value)
+}
+
+/// An array of stored configs (a list's answer) as JSON values, read one by one.
+fn read_found(v: &JsValue) -> Result<Vec<Value>, JsValue> {
+    let read = read_array(v, "");
+    match read.value {
+        Value::Array(items) if !has_errors(&read.issues) => Ok(items),
+        _ => Err(validation_error("current configs", &read.issues)),
+    }
+}
+
+/// upsert's list query for `body` (`{ phone_number }` or `{ name_prefix }`), after checking the
+/// body by the create rules; throws a `ValidationError` with every issue otherwise.
+#[wasm_bindgen(js_name = __upsertQuery, skip_typescript)]
+pub fn upsert_query(body: JsValue) -> Result<JsValue, JsValue> {
+    let body = read_value(&body, "create body")?;
+    let (field, value) = crate::upsert::upsert_query(&body)
+        .map_err(|issues| validation_error("create body", &issues))?;
+    Ok(js::object(&[(field, JsValue::from_str(value))]))
+}
+
+/// What upsert sends after listing `found`: `{ id, body }` for an update, `undefined` for a create;
+/// throws a `ValidationError` for a refusal (`other_type`, `ambiguous`).
+#[wasm_bindgen(js_name = __upsertNext, skip_typescript)]
+pub fn upsert_next(body: JsValue, found: JsValue) -> Result<JsValue, JsValue> {
+    let body = read_value(&body, "create body")?;
+    let found = read_found(&found)?;
+    match crate::upsert::upsert_next(&body, &found) {
+        Ok(crate::upsert::UpsertNext::Create) => Ok(JsValue::UNDEFINED),
+        Ok(crate::upsert::UpsertNext::Update { id, body }) => Ok(js::object(&[
+            ("id", JsValue::from_str(&id)),
+            ("body", json_to_js(&body)),
+        ])),
+        Err(issue) => Err(validation_error("upsert body", &[issue])),
+    }
+}
+
+/// The config with `number` among `found`, or a `ValidationError` (`no_config`).
+#[wasm_bindgen(js_name = __configWithNumber, skip_typescript)]
+pub fn config_with_number(number: JsValue, found: JsValue) -> Result<JsValue, JsValue> {
+    let number = number.as_string().unwrap_or_default();
+    let found = read_found(&found)?;
+    crate::upsert::config_with_number(&number, &found)
+        .map(json_to_js)
+        .map_err(|issue| validation_error("changeType target", &[issue]))
+}
+
+/// What changeType sends for `stored`: `{ id, update }` (same type) or `{ id, create, restore }`;
+/// throws a `ValidationError` with every issue of a refusal.
+#[wasm_bindgen(js_name = __changeTypeNext, skip_typescript)]
+pub fn change_type_next(body: JsValue, stored: JsValue) -> Result<JsValue, JsValue> {
+    use crate::upsert::ChangeTypeNext;
+    let body = read_value(&body, "create body")?;
+    let stored = read_value(&stored, "stored config")?;
+    match crate::upsert::change_type_next(&body, &stored) {
+        Ok(ChangeTypeNext::Update { id, body }) => Ok(js::object(&[
+            ("id", JsValue::from_str(&id)),
+            ("update", json_to_js(&body)),
+        ])),
+        Ok(ChangeTypeNext::Replace {
+            id,
+            create,
+            restore,
+        }) => Ok(js::object(&[
+            ("id", JsValue::from_str(&id)),
+            ("create", json_to_js(&create)),
+            ("restore", json_to_js(&restore)),
+        ])),
+        Err(issues) => Err(validation_error("changeType body", &issues)),
+    }
+}

@@ -154,6 +154,7 @@ test('the tarball holds the entries of each module (root, core/, hold-music/, we
     ...entries('hold-music/', 'daily_dialin_hold_music_bg.wasm'),
     ...entries('webhook/', 'daily_dialin_webhook_bg.wasm'),
     ...entries('configs/', 'daily_dialin_configs_bg.wasm'),
+    'configs/upsert.js',
     'README.md',
     'apply.d.ts',
     'apply.js',
