@@ -4,10 +4,9 @@
 // { counts, memory } (keyed by module) or throws (the error reaches the test through the worker's
 // 'error' event).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { rng } from './helpers.mjs';
+import { entryGlueUrl, rng } from './helpers.mjs';
 
 const { modulePaths, seed: SEED, inputs: INPUTS, warmup: WARMUP, memorySlack: MEMORY_SLACK } = workerData;
 const modules = await Promise.all(
@@ -17,9 +16,7 @@ const modules = await Promise.all(
 // instance that entry loaded (the entries do not export the glue's internal `__` functions).
 const memoryBytesOf = {};
 for (const [name, mod] of modules) {
-  // node/glue.js where the package builds the module for speed (scripts/build-pkg).
-  const nodeGlue = new URL('./node/glue.js', pathToFileURL(modulePaths[name]));
-  const glue = await import((existsSync(nodeGlue) ? nodeGlue : new URL('./glue.js', pathToFileURL(modulePaths[name]))).href);
+  const glue = await import(entryGlueUrl(modulePaths[name]));
   assert.equal(glue.generateHmacSecret, mod.generateHmacSecret, `${name}: glue.js is the instance its entry loaded`);
   memoryBytesOf[name] = glue.__memoryBytes;
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync, existsSync
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, dirname, extname, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PKG = join(ROOT, 'pkg');
@@ -179,6 +179,18 @@ export async function pageResult(browser, url) {
 }
 
 /** A small seeded PRNG (mulberry32): the same seed draws the same numbers in [0, 1). */
+/**
+ * The file URL of the glue that a Node entry (a module's node.mjs, by path) loads, as it imports
+ * it: glue.js, node/glue.js (the module built for speed), or ../node/glue.js (daily-dialin/core,
+ * which loads the root's). Its `__memoryBytes` is the leak tests' probe of that instance.
+ */
+export function entryGlueUrl(entryPath) {
+  const entry = pathToFileURL(entryPath);
+  const from = /^import \{ initSync as initGlue[^}]*\} from '([^']+glue\.js)';$/m.exec(readFileSync(entry, 'utf8'))?.[1];
+  if (!from) throw new Error(`${entry.href} imports no glue these tests recognise`);
+  return new URL(from, entry).href;
+}
+
 export function rng(seed) {
   let a = seed >>> 0;
   return () => {

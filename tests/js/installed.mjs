@@ -6,6 +6,7 @@ import { existsSync, writeFileSync, readFileSync, readdirSync, statSync, realpat
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packAndInstall, PACKAGES } from '../../scripts/pack-install.mjs';
+import { entryGlueUrl } from './helpers.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CONSUMER = join(ROOT, '.tmp', 'consumer');
@@ -52,10 +53,7 @@ export const listInstalled = () => readdirSync(installedDir());
  * for speed (scripts/build-pkg), ../node/glue.js for core/ (which loads the root's), else glue.js.
  */
 export function nodeGlueUrl(sub) {
-  const entry = pathToFileURL(join(realpathSync(installedDir()), sub, 'node.mjs'));
-  const from = /^import \{ initSync as initGlue[^}]*\} from '([^']+glue\.js)';$/m.exec(readFileSync(entry, 'utf8'))?.[1];
-  if (!from) throw new Error(`${entry.href} imports no glue this test helper recognises`);
-  return new URL(from, entry).href;
+  return entryGlueUrl(join(realpathSync(installedDir()), sub, 'node.mjs'));
 }
 
 /**
