@@ -474,16 +474,8 @@ impl<'t, 'n, 'o> Parser<'t, 'n, 'o> {
                     };
                     self.at += 1;
                     let c = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
                         b'u' => self.unicode_escape()?,
-                        _ => return Err(Failed(Refused::Syntax)),
+                        e => crate::text::json_escape(e).ok_or(Failed(Refused::Syntax))?,
                     };
                     out.push(c);
                 }

@@ -291,14 +291,6 @@ mod json_scan {
                             return Ok(());
                         }
                         let c = match self.peek().ok_or(NotJson)? {
-                            b'"' => '"',
-                            b'\\' => '\\',
-                            b'/' => '/',
-                            b'b' => '\u{8}',
-                            b'f' => '\u{c}',
-                            b'n' => '\n',
-                            b'r' => '\r',
-                            b't' => '\t',
                             b'u' => {
                                 let hex = self.s.get(self.i + 1..self.i + 5).ok_or(NotJson)?;
                                 let mut n = 0u32;
@@ -310,7 +302,7 @@ mod json_scan {
                                 // compare them with "hmac".
                                 char::from_u32(n).unwrap_or('\u{fffd}')
                             }
-                            _ => return Err(NotJson),
+                            e => crate::text::json_escape(e).ok_or(NotJson)?,
                         };
                         if let Some(d) = decoded.as_deref_mut() {
                             d.push(c);

@@ -136,6 +136,22 @@ macro_rules! cat {
 }
 pub(crate) use cat;
 
+/// The character that the JSON escape `\` + `b` stands for, for every escape but `\u` (RFC 8259,
+/// section 7): one table for the JSON readers (`redact`, `json`).
+pub fn json_escape(b: u8) -> Option<char> {
+    Some(match b {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        _ => return None,
+    })
+}
+
 /// The value of a hex digit (any letter case), also of a decimal or octal one.
 pub fn hex_value(b: u8) -> Option<u32> {
     match b {
