@@ -3,13 +3,12 @@
 // never a number without a config at any step, each hmac kept, safe to run again), an apply killed
 // halfway and run again, and the property that applying a plan yields exactly the file's configs
 // (`planConfigs` + `applyPlan` of `daily-dialin/apply`, over HTTP).
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { dd, CONSUMER } from './installed.mjs';
+import { CONSUMER } from './installed.mjs';
+import { useCliBed, BIN } from './cli-bed.mjs';
 import { rng } from './helpers.mjs';
 
 const KEY = 'sk_test_cli_migrate_SECRET_1f2e3d';
@@ -17,39 +16,16 @@ const HMAC = 'c2VjcmV0LWhtYWMtdmFsdWUtZm9yLWNsaS10ZXN0cw==';
 const HOOK = 'https://example.com/dial';
 let m;
 let emu;
-let dir;
 let apply;
-
-before(async () => {
-  m = await dd();
-  apply = await import(join(CONSUMER, 'node_modules', 'daily-dialin', 'apply.js'));
-  emu = await m.startEmulator({ apiKeys: [KEY], rateLimit: null });
-  dir = mkdtempSync(join(tmpdir(), 'dd-cli-migrate-'));
+const bed = useCliBed({
+  key: KEY,
+  prefix: 'cli-migrate',
+  async ready(b) {
+    ({ m, emu } = b);
+    apply = await import(join(CONSUMER, 'node_modules', 'daily-dialin', 'apply.js'));
+  },
 });
-after(async () => {
-  await emu.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => emu.reset());
-
-const BIN = () => join(CONSUMER, 'node_modules', '.bin', 'daily-dialin');
-const ARGS = (args) => [args[0], '--base-url', emu.url, '--allow-private-urls', ...args.slice(1)];
-const ENV = (env) => ({ PATH: process.env.PATH, DAILY_API_KEY: KEY, NO_COLOR: '1', ...env });
-
-function run(args, { env = {}, input } = {}) {
-  return new Promise((resolve) => {
-    const child = execFile(BIN(), ARGS(args), { env: ENV(env), maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? err.code : 0, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin.end(input);
-  });
-}
-
-function write(name, value) {
-  const p = join(dir, name);
-  writeFileSync(p, JSON.stringify(value));
-  return p;
-}
+const { run, write } = bed;
 
 const num = (n) => `+1209555${String(n).padStart(4, '0')}`;
 const client = () => new m.DailyDialinClient({ apiKey: KEY, baseUrl: emu.url, allowPrivateUrls: true });
@@ -195,7 +171,7 @@ test('an apply killed halfway and run again converges to exactly the file', { ti
   for (let i = 0; i < N / 2; i++) await c.create({ type: 'pin_dialin', phone_number: num(100 + i) });
   const configs = Array.from({ length: N }, (_, i) => ({ type: 'pinless_dialin', phone_number: num(100 + i), room_creation_api: HOOK, hmac: { env: 'H' } }));
   const f = write('kill.json', { configs });
-  const child = spawn(BIN(), ARGS(['apply', f, '--yes']), { env: ENV({ H: HMAC }), stdio: 'ignore' });
+  const child = spawn(BIN(), bed.args(['apply', f, '--yes']), { env: bed.env({ H: HMAC }), stdio: 'ignore' });
   const exited = new Promise((r) => child.on('exit', r));
   // Kill it once part of the work is done (the apply paces itself at 18 requests/s).
   for (;;) {

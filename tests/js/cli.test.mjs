@@ -1,14 +1,14 @@
 // The `daily-dialin` bin of the installed package against the emulator: every command, --json
 // output, exit codes, the replace rollback, prune, the stale-plan refusal, idempotence, secrets
 // kept out of every output, and the wasm exports planConfigs / validateConfigsFile underneath.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { dd, CONSUMER, installedDir } from './installed.mjs';
+import { CONSUMER, installedDir } from './installed.mjs';
+import { useCliBed, BIN } from './cli-bed.mjs';
 
 const KEY = 'sk_test_cli_SECRET_9a8b7c6d5e4f';
 const HMAC = 'c2VjcmV0LWhtYWMtdmFsdWUtZm9yLWNsaS10ZXN0cw==';
@@ -16,30 +16,9 @@ const HMAC2 = 'YW5vdGhlci1zZWNyZXQtaG1hYy1mb3ItY2xpLXRlc3Q=';
 let m;
 let emu;
 let dir;
+const bed = useCliBed({ key: KEY, prefix: 'cli', ready: (b) => ({ m, emu, dir } = b) });
 
-before(async () => {
-  m = await dd();
-  emu = await m.startEmulator({ apiKeys: [KEY], rateLimit: null });
-  dir = mkdtempSync(join(tmpdir(), 'dd-cli-'));
-});
-after(async () => {
-  await emu.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => emu.reset());
-
-const BIN = () => join(CONSUMER, 'node_modules', '.bin', 'daily-dialin');
-
-/** Runs the bin (asynchronously: the emulator answers from this process). */
-function run(args, { env = {}, emulator = emu } = {}) {
-  const base = emulator ? ['--base-url', emulator.url, '--allow-private-urls'] : [];
-  const full = args.length && !args[0].startsWith('-') ? [args[0], ...base, ...args.slice(1)] : args;
-  return new Promise((resolve) => {
-    execFile(BIN(), full, { env: { PATH: process.env.PATH, DAILY_API_KEY: KEY, NO_COLOR: '1', ...env }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? err.code : 0, stdout, stderr });
-    });
-  });
-}
+const { run } = bed;
 
 function file(name, configs) {
   const p = join(dir, name);

@@ -2,33 +2,18 @@
 // package against the emulator over HTTP on 127.0.0.1: create then update, the refusals before
 // anything is sent, a type change by id and by number, its rollback when the create fails (and
 // when the rollback fails too), hostile inputs, and the `upsert` / `change-type` commands.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { dd, CONSUMER } from './installed.mjs';
+import { useCliBed } from './cli-bed.mjs';
 
 const KEY = 'sk_test_upsert_SECRET_4d3c2b1a';
 const HMAC = 'c2VjcmV0LWhtYWMtdmFsdWUtZm9yLXVwc2VydC10ZXN0';
 const HOOK = 'https://example.com/dial';
 let m;
 let emu;
-let dir;
 let sent; // "METHOD /path" of every request the counting fetch passed on
-
-before(async () => {
-  m = await dd();
-  emu = await m.startEmulator({ apiKeys: [KEY], rateLimit: null });
-  dir = mkdtempSync(join(tmpdir(), 'dd-upsert-'));
-});
-after(async () => {
-  await emu.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  await emu.reset();
+const bed = useCliBed({ key: KEY, prefix: 'upsert', ready: (b) => ({ m, emu } = b) });
+beforeEach(() => {
   sent = [];
 });
 
@@ -219,18 +204,7 @@ test('hostile bodies and stored configs are refused with a ValidationError, neve
 
 // ---- the commands
 
-const BIN = () => join(CONSUMER, 'node_modules', '.bin', 'daily-dialin');
-function run(args) {
-  const full = [args[0], '--base-url', emu.url, '--allow-private-urls', ...args.slice(1)];
-  return new Promise((resolve) => {
-    execFile(BIN(), full, { env: { PATH: process.env.PATH, DAILY_API_KEY: KEY, NO_COLOR: '1' } }, (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr }));
-  });
-}
-function write(name, value) {
-  const p = join(dir, name);
-  writeFileSync(p, JSON.stringify(value));
-  return p;
-}
+const { run, write } = bed;
 
 test('daily-dialin upsert and change-type', async () => {
   const body = write('body.json', { type: 'pinless_dialin', phone_number: num(11), room_creation_api: HOOK, hmac: HMAC });
