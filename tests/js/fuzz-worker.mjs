@@ -219,6 +219,8 @@ function generator(random) {
     return o;
   }
   function body(bases) {
+    // A base that is not a list would make every mutation throw, and the retries would hide it.
+    if (!Array.isArray(bases)) throw new Error('fuzz-worker: body() takes a list of bases');
     const r = random();
     if (r < 0.55) return mutate(pick(bases));
     if (r < 0.65) return clone(pick(bases));
@@ -357,7 +359,7 @@ function run() {
     }],
     // The legacy arrays: a domain config of fuzzed entries (or anything), fuzzed stored configs.
     ...['planLegacyMigration', 'planLegacyClearing'].map((name) => [name, () => [
-      g.chance(0.8) ? { config: { pinless_dialin: [g.body(LEGACY[0]), g.body(LEGACY[1])], pin_dialin: g.chance(0.5) ? [g.body(LEGACY[2])] : g.scalar() } } : g.body(LEGACY[0]),
+      g.chance(0.8) ? { config: { pinless_dialin: [g.body(LEGACY), g.body(LEGACY)], pin_dialin: g.chance(0.5) ? [g.body(LEGACY)] : g.scalar() } } : g.body(LEGACY),
       g.chance(0.5) ? [g.pick(STORED.slice(0, 2))] : g.chance(0.5) ? [] : [g.body(STORED)],
       ...(name === 'planLegacyMigration' ? [g.chance(0.5) ? undefined : g.options()] : []),
     ], dd[name], (r, where) => {
