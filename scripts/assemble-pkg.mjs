@@ -88,8 +88,9 @@ function declarationsWithoutInit(dts, what) {
 /**
  * Writes one module of daily-dialin (`sub`: '' for the package root, 'core/', 'webhook/'). `own`:
  * a JS file of the template that the module's entries export beside the glue (the root's
- * `client.js`, DailyDialinClient; configs/'s `upsert.js`), with its declarations in the same name
- * `.d.ts`. It imports the module's glue as './glue.js'.
+ * `client.js`, DailyDialinClient; configs/'s `upsert.js`; webhook/'s `verify.js`, whose
+ * verifyPinlessWebhook replaces the glue's), with its declarations in the same name `.d.ts`. It
+ * imports the module's glue as './glue.js'.
  * `nodeBase`: the module's build for speed (scripts/build-pkg), which the Node entries load
  * instead of `base` (as node/glue.js + node/`${nodeBase}_bg.wasm`, and node/`own` over that glue),
  * with fast.js's validators (`nodeShared`: the root's, see below). In a folder of its own: bundlers such as Vite copy every file beside
@@ -126,7 +127,9 @@ async function assembleModule(template, out, sub, base, { own, nodeBase, nodeSha
   // and `__memoryBytes`, the leak tests' probe, which they read from glue.js directly).
   const names = (await exportsOf(glueJs)).filter((n) => n !== 'default' && n !== 'initSync' && !n.startsWith('__'));
   const ownNames = own ? await exportsOf(join(template, own)) : [];
-  let reexport = `export { ${names.join(', ')} } from './glue.js';`;
+  // The own file may replace a glue export with its own (webhook/'s verify.js: verifyPinlessWebhook).
+  const glueNames = names.filter((n) => !ownNames.includes(n));
+  let reexport = `export { ${glueNames.join(', ')} } from './glue.js';`;
   if (own) {
     put(own, shipped(read(template, own)));
     reexport += `\nexport { ${ownNames.join(', ')} } from './${own}';`;
@@ -138,10 +141,10 @@ async function assembleModule(template, out, sub, base, { own, nodeBase, nodeSha
   // template's header).
   const bindings = [
     ...(own ? [`import * as own from './${own}';`] : []),
-    `export let ${[...names, ...ownNames].map((n) => `${n} = notReady`).join(', ')};`,
+    `export let ${[...glueNames, ...ownNames].map((n) => `${n} = notReady`).join(', ')};`,
     '',
     'function bind() {',
-    `  ({ ${names.join(', ')} } = glue);`,
+    `  ({ ${glueNames.join(', ')} } = glue);`,
     ...(own ? [`  ({ ${ownNames.join(', ')} } = own);`] : []),
     '}',
   ].join('\n');
@@ -234,7 +237,8 @@ function checkPackage(template, out, cargoToml) {
   await assembleModule(template, out, '', 'daily_dialin', { own: 'client.js', nodeBase: 'daily_dialin_node' });
   await assembleModule(template, out, 'core/', 'daily_dialin_core', { nodeBase: 'daily_dialin_node', nodeShared: true });
   await assembleModule(template, out, 'hold-music/', 'daily_dialin_hold_music');
-  await assembleModule(template, out, 'webhook/', 'daily_dialin_webhook');
+  // verify.js: verifyPinlessWebhook with a fast path for the options servers pass.
+  await assembleModule(template, out, 'webhook/', 'daily_dialin_webhook', { own: 'verify.js' });
   // upsert.js: upsert and changeType, the configs module's own file (its I/O over the module's
   // internal exports).
   await assembleModule(template, out, 'configs/', 'daily_dialin_configs', { own: 'upsert.js' });

@@ -24,7 +24,8 @@ before(async () => {
     // Not validateCreate: the Node entries wrap it (fast.js).
     'daily-dialin': await memoryProbe('', m.buildCreateRequest),
     'daily-dialin/core': await memoryProbe('core/', m.core.buildCreateRequest),
-    'daily-dialin/webhook': await memoryProbe('webhook/', m.webhook.verifyPinlessWebhook),
+    // Not verifyPinlessWebhook: the entries wrap it (verify.js).
+    'daily-dialin/webhook': await memoryProbe('webhook/', m.webhook.signPinlessWebhook),
     'daily-dialin/configs': await memoryProbe('configs/', m.configs.planConfigs),
   };
 });

@@ -153,6 +153,7 @@ test('the tarball holds the entries of each module (root, core/, hold-music/, we
     ...entries('core/', 'daily_dialin_core_bg.wasm'),
     ...entries('hold-music/', 'daily_dialin_hold_music_bg.wasm'),
     ...entries('webhook/', 'daily_dialin_webhook_bg.wasm'),
+    'webhook/verify.js',
     ...entries('configs/', 'daily_dialin_configs_bg.wasm'),
     'configs/upsert.js',
     'README.md',
