@@ -98,12 +98,12 @@ const number = (v) => (v === undefined || v === null ? undefined : typeof v === 
  * @param {import('./web.js').VerifyPinlessWebhookOptions} opts
  */
 export function verifyPinlessWebhook(opts) {
-  if (globalThis.__dailyDialinCareful !== true && typeof opts === 'object' && opts !== null && getPrototypeOf(opts) === OBJECT) {
+  if (globalThis.__dailyDialinCareful !== true && typeof opts === 'object' && opts !== null) {
     let args;
     try {
-      args = fastArgs(opts);
+      args = getPrototypeOf(opts) === OBJECT ? fastArgs(opts) : undefined;
     } catch {
-      args = undefined; // a getter threw: the careful path reads it as absent
+      args = undefined; // a getter or a proxy threw: the careful path reads it as absent
     }
     if (args !== undefined) {
       const head = glue.__verifyText(...args);

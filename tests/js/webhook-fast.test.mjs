@@ -168,6 +168,30 @@ describe('verifyPinlessWebhook fast path', () => {
         assert.equal(r.fast, r.careful, `${name}: ${what}`);
       }
     }
+    // Revoked proxies throw at every question, getPrototypeOf included.
+    const revoked = () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    };
+    for (const [name, dd] of entries) {
+      for (const [what, make] of [
+        ['options', () => revoked()],
+        ['headers', () => ({ body: CALL, headers: revoked(), secret: SECRET, now: NOW })],
+        ['body', () => ({ body: revoked(), headers, secret: SECRET, now: NOW })],
+      ]) {
+        globalThis.__dailyDialinCareful = true;
+        let careful;
+        try {
+          careful = outcome(dd, make());
+        } finally {
+          globalThis.__dailyDialinCareful = false;
+        }
+        const fast = outcome(dd, make());
+        assert.equal(fast, careful, `${name}: a revoked proxy as ${what}`);
+        assert.ok(JSON.parse(fast).error?.webhook, `${name}: a revoked proxy as ${what}: ${fast}`);
+      }
+    }
     // An options object that is not plain never reaches the fast path's reads.
     class Options {
       constructor() {
