@@ -41,5 +41,7 @@ export function applyPlan(client: ApplyClient, plan: ConfigPlan, options?: Apply
 export function samePlan(a: Pick<ConfigPlan, 'prune' | 'actions'>, b: Pick<ConfigPlan, 'prune' | 'actions'>): boolean;
 /** An action for people, without secrets. */
 export function actionLabel(action: ConfigPlanAction): string;
+/** Where an issue of a configs file is, for people: "configs[3] (+12095550003), field hmac", "the file". */
+export function issuePlace(file: unknown, path: string): string;
 export const REQUESTS_PER_SECOND: number;
 export const CONCURRENCY: number;

@@ -47,6 +47,18 @@ async function pool(items, n, fn) {
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }
 
+/**
+ * "configs[3] (+12095550003), field hmac" for the path of an issue of a configs file (`file`: the
+ * file as parsed, for the config's identity): where the CLI and the admin page say it is.
+ */
+export function issuePlace(file, path) {
+  const m = /^configs\[(\d+)\]\.?(.*)$/.exec(path);
+  if (!m) return path === '' ? 'the file' : path;
+  const c = file?.configs?.[Number(m[1])];
+  const id = typeof c?.phone_number === 'string' ? c.phone_number : typeof c?.name_prefix === 'string' ? `name_prefix ${c.name_prefix}` : null;
+  return `configs[${m[1]}]${id ? ` (${id})` : ''}${m[2] ? `, field ${m[2]}` : ''}`;
+}
+
 /** "create configs[3] +12095550003", "delete 5f0c… (id …)": an action for people (no secret). */
 export function actionLabel(a) {
   const id = a.identity ? (a.identity.value ?? `$${a.identity.env ?? '(secret)'}`) : a.id;

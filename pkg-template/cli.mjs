@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { DailyDialinClient, ValidationError, DailyApiError } from './node.mjs';
 import { checkHoldMusic } from './hold-music/node.mjs';
 import { validateConfigsFile, planConfigs, planLegacyMigration, planLegacyClearing, upsert, changeType } from './configs/node.mjs';
-import { applyPlan, samePlan } from './apply.js';
+import { applyPlan, samePlan, issuePlace } from './apply.js';
 
 // Exit codes (documented in README.md, "Manage configs as code").
 const OK = 0; // success, or no changes
@@ -209,19 +209,10 @@ function readFile(path) {
   }
 }
 
-/** "configs[3] (+15551230003)" for an issue path: the file index and the config's identity. */
-function where(file, path) {
-  const m = /^configs\[(\d+)\]\.?(.*)$/.exec(path);
-  if (!m) return path === '' ? 'the file' : path;
-  const c = file?.configs?.[Number(m[1])];
-  const id = typeof c?.phone_number === 'string' ? c.phone_number : typeof c?.name_prefix === 'string' ? `name_prefix ${c.name_prefix}` : null;
-  return `configs[${m[1]}]${id ? ` (${id})` : ''}${m[2] ? `, field ${m[2]}` : ''}`;
-}
-
 function printIssues(file, issues, stream = process.stderr) {
   for (const i of issues) {
     const tag = i.severity === 'error' ? paint(31, 'error') : paint(33, 'warning');
-    stream.write(`${tag}: ${where(file, i.path)}: ${i.message}\n`);
+    stream.write(`${tag}: ${issuePlace(file, i.path)}: ${i.message}\n`);
   }
 }
 

@@ -3,7 +3,7 @@
 // so is the applier (`applyPlan` of daily-dialin/apply): nothing here decides what to send. The
 // configs module (its own .wasm) is loaded on the first Plan, not with the page.
 import { init as initConfigs, planConfigs } from 'daily-dialin/configs';
-import { applyPlan, samePlan } from 'daily-dialin/apply';
+import { applyPlan, samePlan, issuePlace } from 'daily-dialin/apply';
 import { ValidationError } from 'daily-dialin';
 import { $, el } from './dom.js';
 import { busy, showError, showOk, errorBox } from './feedback.js';
@@ -21,15 +21,6 @@ function readEnv(text) {
     if (m) env[m[1]] = m[2].trim();
   }
   return env;
-}
-
-/** "configs[2] (+12095550002), field hmac" for an issue path. */
-function where(file, path) {
-  const m = /^configs\[(\d+)\]\.?(.*)$/.exec(path);
-  if (!m) return path === '' ? 'The file' : path;
-  const c = file?.configs?.[Number(m[1])];
-  const id = typeof c?.phone_number === 'string' ? c.phone_number : typeof c?.name_prefix === 'string' ? c.name_prefix : null;
-  return `configs[${m[1]}]${id ? ` (${id})` : ''}${m[2] ? `, field ${m[2]}` : ''}`;
 }
 
 async function listAll() {
@@ -67,7 +58,7 @@ function showPlanError(feedback, e) {
   if (e instanceof SyntaxError) return feedback.replaceChildren(errorBox(e.message));
   if (e instanceof ValidationError && e.file) {
     const errors = e.issues.filter((i) => i.severity === 'error');
-    return feedback.replaceChildren(errorBox('The file has errors; nothing was planned.', el('ul', {}, errors.map((i) => el('li', { text: `${where(e.file, i.path)}: ${i.message}` })))));
+    return feedback.replaceChildren(errorBox('The file has errors; nothing was planned.', el('ul', {}, errors.map((i) => el('li', { text: `${issuePlace(e.file, i.path)}: ${i.message}` })))));
   }
   showError(feedback, e, 'plan');
 }
@@ -85,7 +76,7 @@ async function plan() {
   out.textContent = p.text;
   out.hidden = false;
   const s = p.summary;
-  const warnings = p.warnings.map((w) => `${where(shown.file, w.path)}: ${w.message}`);
+  const warnings = p.warnings.map((w) => `${issuePlace(shown.file, w.path)}: ${w.message}`);
   const text = p.hasChanges
     ? `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete. Nothing is sent until you apply it.`
     : 'No changes: the configs are as the file says.';
