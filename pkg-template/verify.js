@@ -11,7 +11,7 @@
 // Rust, the same code the careful path calls. Anything else goes the careful way.
 //
 // Why the two give the same answer (tests/js/webhook-fast.test.mjs checks it):
-// - the options object is a plain object (Object.prototype) and each option is read once, as the
+// - the options object is a plain object (Object.prototype or none) and each option is read once, as the
 //   careful path reads it; a getter that throws leaves the fast path, and the careful path asks
 //   again and reads it as absent;
 // - the body is a string of at most 64 KiB (UTF-16 units, the careful path's limit) without lone
@@ -19,8 +19,8 @@
 //   Uint8Array or Buffer (checked with the typed array intrinsics, which a proxy or a look-alike
 //   fails) of at most 64 KiB that decodes as UTF-8 (the text is the bytes' own: no BOM removed);
 // - headers: a `Headers` instance (its own `get`, as the careful path calls it), or a plain object
-//   with no `get`, whose keys name each pinless header at most once and in lower case (Node's
-//   `req.headers`); a header value is a string of at most 8 KiB or absent. Other spellings, arrays
+//   (or one without a prototype) with no `get`, whose keys name each pinless header at most once
+//   and in lower case (Node's `req.headers`); a header value is a string of at most 8 KiB or absent. Other spellings, arrays
 //   and repeated headers (joined with ", " by the careful path) go the careful way;
 // - exactly one secret (`secret` a string of at most 8 KiB, `secrets` absent), `now` and
 //   `toleranceSeconds` absent or numbers, `allowWeakSecrets` absent or a boolean; Rust checks their
@@ -70,7 +70,7 @@ function pinlessHeaders(headers) {
   const proto = getPrototypeOf(headers);
   let sig;
   let ts;
-  if (proto === OBJECT) {
+  if (proto === OBJECT || proto === null) {
     if (headers.get !== undefined) return undefined;
     // Own keys only, as the careful path reads them; one that names a pinless header in another
     // spelling goes the careful way (which joins repeated headers).
@@ -101,7 +101,8 @@ export function verifyPinlessWebhook(opts) {
   if (globalThis.__dailyDialinCareful !== true && typeof opts === 'object' && opts !== null) {
     let args;
     try {
-      args = getPrototypeOf(opts) === OBJECT ? fastArgs(opts) : undefined;
+      const proto = getPrototypeOf(opts);
+      args = proto === OBJECT || proto === null ? fastArgs(opts) : undefined;
     } catch {
       args = undefined; // a getter or a proxy threw: the careful path reads it as absent
     }

@@ -44,7 +44,7 @@ function outcome(dd, opts) {
 /**
  * `make()`'s options through both paths, each call with its options wrapped in a proxy that
  * counts what is asked: only the fast path asks for the prototype, and it answers when the
- * prototype is Object.prototype and `body` is read once (when it falls back, the careful path
+ * prototype is Object.prototype (or none) and `body` is read once (when it falls back, the careful path
  * reads it again). Returns both outcomes and whether the fast path answered.
  */
 function both(dd, make) {
@@ -57,7 +57,7 @@ function both(dd, make) {
       },
       getPrototypeOf(t) {
         const p = Reflect.getPrototypeOf(t);
-        reads.plain = p === Object.prototype;
+        reads.plain = p === Object.prototype || p === null;
         return p;
       },
     });
@@ -100,6 +100,8 @@ describe('verifyPinlessWebhook fast path', () => {
       'string body, req.headers': { body: CALL, headers: { host: 'x', ...headers, accept: '*/*' }, secret: SECRET, now: NOW },
       'Buffer body': { body: Buffer.from(CALL), headers, secret: SECRET, now: NOW },
       'Uint8Array view': { body: new Uint8Array(Buffer.from(`xx${CALL}yy`).buffer, 2, CALL.length), headers, secret: SECRET, now: NOW },
+      'options without a prototype': Object.assign(Object.create(null), { body: CALL, headers, secret: SECRET, now: NOW }),
+      'headers without a prototype': { body: CALL, headers: Object.assign(Object.create(null), headers), secret: SECRET, now: NOW },
       'Headers': { body: CALL, headers: new Headers(headers), secret: SECRET, now: NOW * 1000, toleranceSeconds: 10, allowWeakSecrets: false },
       'the test body': { body: '{"Test":"test"}', headers: signed('{"Test":"test"}'), secret: SECRET, now: NOW },
       'a wrong signature': { body: CALL, headers: signed(CALL, { secret: NEW_SECRET }), secret: SECRET, now: NOW },
