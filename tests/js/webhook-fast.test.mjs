@@ -63,15 +63,24 @@ function both(dd, make) {
     });
     return { proxy, reads };
   };
+  // Both calls see the same clock (options without `now` read Date.now, which could tick between them).
+  const realNow = Date.now;
+  const frozen = realNow();
+  Date.now = () => frozen;
   globalThis.__dailyDialinCareful = true;
   let careful;
+  let fast;
+  let reads;
   try {
     careful = outcome(dd, counted().proxy);
+    globalThis.__dailyDialinCareful = false;
+    let proxy;
+    ({ proxy, reads } = counted());
+    fast = outcome(dd, proxy);
   } finally {
     globalThis.__dailyDialinCareful = false;
+    Date.now = realNow;
   }
-  const { proxy, reads } = counted();
-  const fast = outcome(dd, proxy);
   return { fast, careful, tookFast: reads.plain && reads.body === 1 };
 }
 
