@@ -11,8 +11,8 @@
 // Rust, the same code the careful path calls. Anything else goes the careful way.
 //
 // Why the two give the same answer (tests/js/webhook-fast.test.mjs checks it):
-// - the options object is a plain object (Object.prototype or none) and each option is read once, as the
-//   careful path reads it; a getter that throws leaves the fast path, and the careful path asks
+// - the options object is a plain object (Object.prototype or none) and each option is read once,
+//   as the careful path reads it; a getter that throws leaves the fast path, and the careful path asks
 //   again and reads it as absent;
 // - the body is a string of at most 64 KiB (UTF-16 units, the careful path's limit) without lone
 //   surrogates, so the UTF-8 that crosses is the careful path's byte for byte; or a genuine
@@ -20,8 +20,9 @@
 //   fails) of at most 64 KiB that decodes as UTF-8 (the text is the bytes' own: no BOM removed);
 // - headers: a `Headers` instance (its own `get`, as the careful path calls it), or a plain object
 //   (or one without a prototype) with no `get`, whose keys name each pinless header at most once
-//   and in lower case (Node's `req.headers`); a header value is a string of at most 8 KiB or absent. Other spellings, arrays
-//   and repeated headers (joined with ", " by the careful path) go the careful way;
+//   and in lower case (Node's `req.headers`); a header value is a string of at most 8 KiB or
+//   absent. Other spellings, arrays and repeated headers (joined with ", " by the careful path) go
+//   the careful way;
 // - exactly one secret (`secret` a string of at most 8 KiB, `secrets` absent), `now` and
 //   `toleranceSeconds` absent or numbers, `allowWeakSecrets` absent or a boolean; Rust checks their
 //   values as the careful path does (bad_options in the same order);
@@ -80,7 +81,10 @@ function pinlessHeaders(headers) {
       if (k.length !== NAME_LENGTH) continue;
       if (k === SIGNATURE) sig = text(headers[k]);
       else if (k === TIMESTAMP) ts = text(headers[k]);
-      else if (k.toLowerCase() === SIGNATURE || k.toLowerCase() === TIMESTAMP) return undefined;
+      else {
+        const lower = k.toLowerCase();
+        if (lower === SIGNATURE || lower === TIMESTAMP) return undefined;
+      }
     }
   } else if (HeadersClass !== undefined && proto === HeadersClass.prototype) {
     sig = text(headers.get('X-Pinless-Signature'));

@@ -576,7 +576,8 @@ fn verified_json_head(verified: &Verified, extra: usize) -> String {
 /// [`SECRETS`] (see [`prepared`]).
 fn check(
     body: &[u8],
-    (signature, timestamp): (Option<&str>, Option<&str>),
+    signature: Option<&str>,
+    timestamp: Option<&str>,
     secrets: &[JsString],
     tolerance_seconds: u64,
     now_seconds: i64,
@@ -627,7 +628,8 @@ pub fn verify_pinless_webhook(
     };
     let checked = check(
         &body,
-        (signature.as_deref(), timestamp.as_deref()),
+        signature.as_deref(),
+        timestamp.as_deref(),
         &secrets,
         tolerance_seconds,
         now_seconds,
@@ -663,7 +665,8 @@ pub fn verify_text(
     let now_seconds = now_seconds_of(now)?;
     let checked = check(
         body.as_bytes(),
-        (signature.as_deref(), timestamp.as_deref()),
+        signature.as_deref(),
+        timestamp.as_deref(),
         core::slice::from_ref(&secret),
         tolerance_seconds,
         now_seconds,
